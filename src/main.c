@@ -1,0 +1,130 @@
+/*
+ * asurif: the advocacy workbench. This file is the table of commands; each
+ * command lives in src/cli/ and calls the core modules.
+ */
+#include <locale.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "base/banned.h"
+
+#define ASURIF_VERSION "0.1.0"
+
+const struct command commands[] = {
+	{"init", cmd_init, "asurif init DIR", "Create a workspace in DIR.", ""},
+	{"add", cmd_add, "asurif add PATH... [options]",
+	 "Add documents to the knowledge hub: files or whole folders (PDF, DOCX, ODT, HTML, Markdown, text; a .jsonl "
+	 "file holds one document per line).",
+	 "  --kind K        law, organic-law, decree, circular, budget, plan, report, study, minutes, petition, other\n"
+	 "  --title T       the title (otherwise taken from the document)\n"
+	 "  --lang L        ar, fr or en (otherwise guessed from the text)\n"
+	 "  --issuer I      who issued it (ministry, council...)\n"
+	 "  --date D        its date, YYYY-MM-DD\n"
+	 "  --url U         where it was published\n"
+	 "  --max-size MB   refuse files larger than this (default 100)\n"
+	 "  --json          print the outcome as JSON\n"},
+	{"search", cmd_search, "asurif search QUERY [options]",
+	 "Search the hub. Words are ranked by relevance; \"exact phrase\", -exclude, prefix* are understood.",
+	 "  --limit N       results per page (default 10)\n"
+	 "  --offset N      skip the first N results\n"
+	 "  --all           only passages containing every word\n"
+	 "  --kind K  --lang L  --issuer I  --since YYYY-MM-DD  --until YYYY-MM-DD   filters\n"
+	 "  --batch FILE    one query per line (- for standard input); prints one JSON line per query\n"
+	 "  --json          print results as JSON\n"},
+	{"docs", cmd_docs, "asurif docs [--json]", "List the documents in the hub.", "  --json          print as JSON\n"},
+	{"show", cmd_show, "asurif show DOC_ID [--passages] [--json]", "Show a document's details.",
+	 "  --passages      also print its passages, with page and article\n"
+	 "  --json          print as JSON\n"},
+	{"rm", cmd_rm, "asurif rm DOC_ID...", "Remove documents from the hub.", ""},
+	{"refs", cmd_refs, "asurif refs KEY [--json] | asurif refs --of DOC_ID [--json]",
+	 "List the passages citing a law, decree, dahir, circular or article; or what a document cites.",
+	 "  KEY             113.14, organic-law:113.14, \"loi n° 31-13\", \"المادة 12\"...\n"
+	 "  --of DOC_ID     what this document cites\n"
+	 "  --json          print as JSON\n"},
+	{"reindex", cmd_reindex, "asurif reindex", "Rebuild the search index and the references (after an update).", ""},
+	{"check", cmd_check, "asurif check [--json]",
+	 "Check the database, the search index and the stored files. Exits 1 if anything is wrong.",
+	 "  --json          print the report as JSON\n"},
+	{"backup", cmd_backup, "asurif backup FILE", "Copy the database to FILE, safely, even while it is in use.", ""},
+	{"analyse", cmd_analyse, "asurif analyse TEXT [--query] [--lang L] [--json]",
+	 "Show the search terms a text gives (to understand why a search finds something or not).",
+	 "  --query         analyse it as a search would\n"
+	 "  --lang L        fr or en: how to treat Latin words (default fr)\n"
+	 "  --json          print as JSON\n"},
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Asurif %s — advocacy workbench\n\n"
+		     "usage: asurif [-w WORKSPACE] COMMAND [options]\n\n"
+		     "Commands:\n",
+		ASURIF_VERSION);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-9s %s\n", c->name, c->summary);
+	fprintf(out, "\nEvery command takes -w DIR (or the ASURIF_WORKSPACE variable) to choose the workspace,\n"
+		     "and --help. See 'asurif COMMAND --help'.\n");
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+	if (sodium_init() < 0) {
+		fprintf(stderr, "asurif: the cryptography library could not start\n");
+		return EXIT_FAIL;
+	}
+	int i = 1;
+	/* "-w DIR" before the command applies to it: moved after the command name. */
+	const char *ws = NULL;
+	while (i < argc && argv[i][0] == '-') {
+		if ((!strcmp(argv[i], "-w") || !strcmp(argv[i], "--workspace")) && i + 1 < argc) {
+			ws = argv[i + 1];
+			i += 2;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("asurif %s\n", ASURIF_VERSION);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else {
+			fprintf(stderr, "asurif: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		if (i + 1 < argc) {
+			cli_help(argv[i + 1]);
+		} else {
+			usage(stdout);
+		}
+		return EXIT_OK;
+	}
+	for (const struct command *c = commands; c->name; c++) {
+		if (strcmp(c->name, argv[i]))
+			continue;
+		if (ws) {
+			/* rebuild argv as: name -w DIR rest... */
+			static char *nargv[1024];
+			int n = 0;
+			if (argc - i + 3 > (int)(sizeof(nargv) / sizeof(*nargv)))
+				return cli_usage_error(c->name, "too many arguments");
+			nargv[n++] = argv[i];
+			nargv[n++] = "-w";
+			nargv[n++] = (char *)ws;
+			for (int j = i + 1; j < argc; j++)
+				nargv[n++] = argv[j];
+			nargv[n] = NULL;
+			return c->run(n, nargv);
+		}
+		return c->run(argc - i, argv + i);
+	}
+	fprintf(stderr, "asurif: '%s' is not a command. See 'asurif --help'.\n", argv[i]);
+	return EXIT_USAGE;
+}
