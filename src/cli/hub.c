@@ -1,5 +1,5 @@
 /* Commands of the knowledge hub: init, add, search, docs, show, rm, refs, reindex, check, backup, analyse. */
-#include <getopt.h>
+#include <getopt.h> /* struct option, for the table of long options */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,10 +30,11 @@ enum {
 	OPT_PASSAGES,
 	OPT_OF,
 	OPT_QUERY,
+	OPT_WORKSPACE,
 };
 
 static const struct option common_opts[] = {
-	{"workspace", required_argument, NULL, 'w'}, {"json", no_argument, NULL, OPT_JSON},
+	{"workspace", required_argument, NULL, OPT_WORKSPACE}, {"json", no_argument, NULL, OPT_JSON},
 	{"kind", required_argument, NULL, OPT_KIND}, {"title", required_argument, NULL, OPT_TITLE},
 	{"lang", required_argument, NULL, OPT_LANG}, {"issuer", required_argument, NULL, OPT_ISSUER},
 	{"date", required_argument, NULL, OPT_DATE}, {"url", required_argument, NULL, OPT_URL},
@@ -51,72 +52,119 @@ struct args {
 	struct doc_meta meta;
 	long long max_mb, limit, offset, of;
 	const char *since, *until, *batch;
-	int rest; /* index of the first non-option argument */
+	int rest; /* index of the first argument that is not an option */
+	int argc; /* arguments are argv[rest..argc) after parsing */
 };
 
-/* Parses the options `allowed` (a string of OPT_ codes as chars offset from 1000) for cmd. */
+/*
+ * Parses the options in `allowed` (OPT_ codes, as letters from 'A') for cmd. Options
+ * may come anywhere; "--" ends them. A single dash followed by a word ("-numérique")
+ * is an argument, not an option: searches use it to exclude words.
+ */
 static int parse(const char *cmd, int argc, char **argv, const char *allowed, struct args *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->limit = 10;
 	a->of = -1;
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "+w:h", common_opts, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return cli_usage_error(cmd, "unknown option or missing value: %s", argv[optind - 1]);
+	int out = 1;
+	for (int i = 1; i < argc; i++) {
+		char *arg = argv[i];
+		const char *val = NULL;
+		int c = 0;
+		if (!strcmp(arg, "--")) {
+			for (i++; i < argc; i++)
+				argv[out++] = argv[i];
+			break;
+		}
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			cli_help(cmd);
+			exit(EXIT_OK);
+		}
+		if (!strcmp(arg, "-w")) {
+			c = 'w';
+		} else if (!strncmp(arg, "--", 2)) {
+			const char *name = arg + 2;
+			const char *eq = strchr(name, '=');
+			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			for (const struct option *o = common_opts; o->name; o++) {
+				if (strlen(o->name) == len && !strncmp(o->name, name, len)) {
+					c = o->val;
+					if (o->has_arg == required_argument) {
+						if (eq)
+							val = eq + 1;
+						else if (i + 1 < argc)
+							val = argv[++i];
+						else
+							return cli_usage_error(cmd, "%s needs a value", arg);
+					} else if (eq) {
+						return cli_usage_error(cmd, "%.*s takes no value", (int)len + 2, arg);
+					}
+					break;
+				}
+			}
+			if (!c)
+				return cli_usage_error(cmd, "unknown option %s", arg);
+		} else {
+			argv[out++] = arg;
+			continue;
+		}
+		if (c == 'w') {
+			if (i + 1 >= argc)
+				return cli_usage_error(cmd, "-w needs a folder");
+			val = argv[++i];
+		}
 		if (c == 'h') {
 			cli_help(cmd);
 			exit(EXIT_OK);
 		}
 		if (c >= 1000 && !strchr(allowed, c - 1000 + 'A'))
-			return cli_usage_error(cmd, "the option %s does not apply here", argv[optind - 1]);
+			return cli_usage_error(cmd, "the option %s does not apply here", arg);
 		switch (c) {
 		case 'w':
-			a->ws = optarg;
+		case OPT_WORKSPACE:
+			a->ws = val;
 			break;
 		case OPT_JSON:
 			a->json = 1;
 			break;
 		case OPT_KIND:
-			a->meta.kind = optarg;
+			a->meta.kind = val;
 			break;
 		case OPT_TITLE:
-			a->meta.title = optarg;
+			a->meta.title = val;
 			break;
 		case OPT_LANG:
-			a->meta.lang = optarg;
+			a->meta.lang = val;
 			break;
 		case OPT_ISSUER:
-			a->meta.issuer = optarg;
+			a->meta.issuer = val;
 			break;
 		case OPT_DATE:
-			a->meta.date = optarg;
+			a->meta.date = val;
 			break;
 		case OPT_URL:
-			a->meta.url = optarg;
+			a->meta.url = val;
 			break;
 		case OPT_MAXSIZE:
-			if ((a->max_mb = cli_parse_int(optarg)) <= 0)
-				return cli_usage_error(cmd, "--max-size wants a number of megabytes, not \"%s\"", optarg);
+			if ((a->max_mb = cli_parse_int(val)) <= 0)
+				return cli_usage_error(cmd, "--max-size wants a number of megabytes, not \"%s\"", val);
 			break;
 		case OPT_LIMIT:
-			if ((a->limit = cli_parse_int(optarg)) <= 0 || a->limit > 1000)
-				return cli_usage_error(cmd, "--limit wants a number from 1 to 1000, not \"%s\"", optarg);
+			if ((a->limit = cli_parse_int(val)) <= 0 || a->limit > 1000)
+				return cli_usage_error(cmd, "--limit wants a number from 1 to 1000, not \"%s\"", val);
 			break;
 		case OPT_OFFSET:
-			if ((a->offset = cli_parse_int(optarg)) < 0)
-				return cli_usage_error(cmd, "--offset wants a number, not \"%s\"", optarg);
+			if ((a->offset = cli_parse_int(val)) < 0)
+				return cli_usage_error(cmd, "--offset wants a number, not \"%s\"", val);
 			break;
 		case OPT_SINCE:
-			a->since = optarg;
+			a->since = val;
 			break;
 		case OPT_UNTIL:
-			a->until = optarg;
+			a->until = val;
 			break;
 		case OPT_BATCH:
-			a->batch = optarg;
+			a->batch = val;
 			break;
 		case OPT_ALL:
 			a->all = 1;
@@ -125,17 +173,19 @@ static int parse(const char *cmd, int argc, char **argv, const char *allowed, st
 			a->passages = 1;
 			break;
 		case OPT_OF:
-			if ((a->of = cli_parse_int(optarg)) <= 0)
-				return cli_usage_error(cmd, "--of wants a document number, not \"%s\"", optarg);
+			if ((a->of = cli_parse_int(val)) <= 0)
+				return cli_usage_error(cmd, "--of wants a document number, not \"%s\"", val);
 			break;
 		case OPT_QUERY:
 			a->query = 1;
 			break;
 		default:
-			return cli_usage_error(cmd, "unknown option");
+			return cli_usage_error(cmd, "unknown option %s", arg);
 		}
 	}
-	a->rest = optind;
+	argv[out] = NULL;
+	a->rest = 1;
+	a->argc = out;
 	return 0;
 }
 
@@ -150,6 +200,7 @@ int cmd_init(int argc, char **argv)
 	int r = parse("init", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	if (a.rest + 1 != argc && !(a.rest == argc && a.ws))
 		return cli_usage_error("init", "give the folder to create, e.g. asurif init ~/asurif");
 	const char *dir = a.rest < argc ? argv[a.rest] : a.ws;
@@ -219,6 +270,7 @@ int cmd_add(int argc, char **argv)
 		      &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	if (a.rest >= argc)
 		return cli_usage_error("add", "name at least one file or folder to add");
 	struct err e = ERR_INIT;
@@ -358,6 +410,7 @@ int cmd_search(int argc, char **argv)
 		      &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	struct doc_meta check = {a.meta.kind, NULL, a.meta.lang, NULL, NULL, NULL, NULL};
 	struct err e = ERR_INIT;
 	if (hub_meta_validate(&check, &e))
@@ -439,6 +492,7 @@ int cmd_docs(int argc, char **argv)
 	int r = parse("docs", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	if (a.rest < argc)
 		return cli_usage_error("docs", "unexpected argument \"%s\"", argv[a.rest]);
 	struct hub *h = NULL;
@@ -483,6 +537,7 @@ int cmd_show(int argc, char **argv)
 	int r = parse("show", argc, argv, ALLOW(O(OPT_JSON), O(OPT_PASSAGES)), &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	if (a.rest + 1 != argc)
 		return cli_usage_error("show", "give one document number");
 	long long id = doc_arg("show", argv[a.rest]);
@@ -565,6 +620,7 @@ int cmd_rm(int argc, char **argv)
 	int r = parse("rm", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	if (a.rest >= argc)
 		return cli_usage_error("rm", "give the number of the document to remove (see: asurif docs)");
 	for (int i = a.rest; i < argc; i++)
@@ -596,6 +652,7 @@ int cmd_refs(int argc, char **argv)
 	int r = parse("refs", argc, argv, ALLOW(O(OPT_JSON), O(OPT_OF)), &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	if ((a.of > 0) == (a.rest < argc))
 		return cli_usage_error("refs", "give either a reference (e.g. 113.14) or --of DOC_ID");
 	struct buf q = BUF_INIT;
@@ -664,6 +721,7 @@ int cmd_reindex(int argc, char **argv)
 	int r = parse("reindex", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	struct hub *h = NULL;
 	if ((r = cli_open_hub(a.ws, &h)))
 		return r;
@@ -683,6 +741,7 @@ int cmd_check(int argc, char **argv)
 	int r = parse("check", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	struct hub *h = NULL;
 	if ((r = cli_open_hub(a.ws, &h)))
 		return r;
@@ -715,6 +774,7 @@ int cmd_backup(int argc, char **argv)
 	int r = parse("backup", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	if (a.rest + 1 != argc)
 		return cli_usage_error("backup", "give the file to write, e.g. asurif backup hub-2026-11-22.db");
 	struct hub *h = NULL;
@@ -755,6 +815,7 @@ int cmd_analyse(int argc, char **argv)
 	int r = parse("analyse", argc, argv, ALLOW(O(OPT_JSON), O(OPT_QUERY), O(OPT_LANG)), &a);
 	if (r)
 		return r;
+	argc = a.argc;
 	if (a.rest >= argc)
 		return cli_usage_error("analyse", "give a text, e.g. asurif analyse \"للمقاولات الصغيرة\"");
 	struct buf q = BUF_INIT;

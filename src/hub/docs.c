@@ -268,7 +268,7 @@ int hub_reindex(struct hub *h, progress_fn progress, void *ctx, struct err *e)
 	if (db_exec(h->db, "INSERT INTO passage_index(passage_index) VALUES ('rebuild')", e) ||
 	    db_exec(h->db, "DELETE FROM legal_refs", e))
 		goto fail;
-	st = db_prepare(h->db, "SELECT id, doc_id, text FROM passages ORDER BY id");
+	st = db_prepare(h->db, "SELECT id, doc_id, text, article FROM passages ORDER BY id");
 	sqlite3_stmt *ins = db_prepare(h->db, "INSERT INTO legal_refs(passage_id, doc_id, kind, number, article, key, "
 					      "raw) VALUES (?1,?2,?3,?4,?5,?6,?7)");
 	int rc;
@@ -276,8 +276,11 @@ int hub_reindex(struct hub *h, progress_fn progress, void *ctx, struct err *e)
 		const char *text = db_text(st, 2);
 		refs.n = 0;
 		refs_extract(text, strlen(text), &refs);
+		const char *label = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : db_text(st, 3);
 		for (size_t i = 0; i < refs.n; i++) {
 			const struct legal_ref *lr = &refs.v[i];
+			if (hub_ref_is_label(lr, label, text))
+				continue;
 			sqlite3_reset(ins);
 			sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
 			sqlite3_bind_int64(ins, 2, sqlite3_column_int64(st, 1));

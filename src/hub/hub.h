@@ -154,6 +154,10 @@ int hub_refs_to(struct hub *h, const char *input, struct ref_list *out, struct e
 /* What a document cites. */
 int hub_refs_of(struct hub *h, long long doc_id, struct ref_list *out, struct err *e);
 
+struct legal_ref;
+/* Whether a reference found at the start of a passage is only that passage's own article label. */
+int hub_ref_is_label(const struct legal_ref *r, const char *article, const char *text);
+
 /* ---- upkeep ---- */
 
 /* Rebuilds the search index and the references with the current analyser. */

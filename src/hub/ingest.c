@@ -23,6 +23,16 @@
 const char *const hub_kinds[] = {"law",    "organic-law", "decree",  "circular", "budget", "plan",
 				 "report", "study",       "minutes", "petition", "other",  NULL};
 
+int hub_ref_is_label(const struct legal_ref *r, const char *article, const char *text)
+{
+	/* "المادة 12" heading its own passage names the article; it does not cite it. */
+	if (!article || strcmp(r->kind, "article"))
+		return 0;
+	if (r->start && text[r->start - 1] != '\n')
+		return 0;
+	return !strncmp(text + r->start, article, strlen(article));
+}
+
 int hub_kind_valid(const char *kind)
 {
 	for (size_t i = 0; hub_kinds[i]; i++)
@@ -205,6 +215,8 @@ static int store_document(struct ingest *in, const struct newdoc *d, const struc
 		refs_extract(pd->text, strlen(pd->text), &in->refs);
 		for (size_t r = 0; r < in->refs.n; r++) {
 			const struct legal_ref *lr = &in->refs.v[r];
+			if (hub_ref_is_label(lr, pd->article, pd->text))
+				continue;
 			sqlite3_reset(ref);
 			sqlite3_bind_int64(ref, 1, pid);
 			sqlite3_bind_int64(ref, 2, doc_id);

@@ -106,6 +106,7 @@ struct splitter {
 	int page;
 	char *heading;
 	char *article;
+	int has_body; /* the current passage has more than headings */
 };
 
 static void flush(struct splitter *s)
@@ -120,6 +121,7 @@ static void flush(struct splitter *s)
 		p->text = buf_detach(&s->cur);
 	}
 	buf_reset(&s->cur);
+	s->has_body = 0;
 }
 
 /* Where to cut a too-long text: the last sentence end before max, else the last space. */
@@ -182,7 +184,7 @@ static void set_str(char **dst, const char *s, size_t n)
 
 void passages_split(const struct extract *x, struct passage_drafts *out)
 {
-	struct splitter s = {out, BUF_INIT, 0, NULL, NULL};
+	struct splitter s = {out, BUF_INIT, 0, NULL, NULL, 0};
 	buf_init(&s.cur, 0);
 	for (size_t b = 0; b < x->n; b++) {
 		const struct block *bl = &x->blocks[b];
@@ -193,14 +195,18 @@ void passages_split(const struct extract *x, struct passage_drafts *out)
 		if (bl->type == BLOCK_HEADING) {
 			size_t len = strlen(bl->text);
 			size_t lab = passages_article_label(bl->text, len);
-			flush(&s);
+			/* Headings in a row ("Title", "Chapter 1", "Article 1") open one passage together. */
+			if (s.has_body)
+				flush(&s);
 			if (lab) {
 				set_str(&s.article, bl->text, lab);
 			} else {
 				set_str(&s.heading, bl->text, len > 300 ? utf8_clip(bl->text, len, 300) : len);
 				set_str(&s.article, NULL, 0);
 			}
-			add_text(&s, bl->text, len);
+			if (s.cur.len)
+				buf_appendc(&s.cur, '\n');
+			buf_append(&s.cur, bl->text, len);
 			continue;
 		}
 		/* Articles may begin on any line of a paragraph (PDF text, plain text). */
@@ -212,16 +218,21 @@ void passages_split(const struct extract *x, struct passage_drafts *out)
 				end++;
 			size_t lab = passages_article_label(t + line, end - line);
 			if (lab) {
-				if (line > start)
+				if (line > start) {
 					add_text(&s, t + start, line - start);
-				flush(&s);
+					s.has_body = 1;
+				}
+				if (s.has_body)
+					flush(&s);
 				set_str(&s.article, t + line, lab);
 				start = line;
 			}
 			line = end + 1;
 		}
-		if (start < n)
+		if (start < n) {
 			add_text(&s, t + start, n - start);
+			s.has_body = 1;
+		}
 	}
 	flush(&s);
 	free(s.heading);

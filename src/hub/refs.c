@@ -230,8 +230,10 @@ static void folded_release(struct folded *f)
 #define NOCONT "(?![0-9]|[.\\-/][0-9])"
 #define N_LAW "(?<![0-9])[0-9]{1,3}" SEP "[0-9]{2}" NOCONT
 #define N_DEC3 "(?<![0-9])[0-9]" SEP "[0-9]{2}" SEP "[0-9]{1,4}" NOCONT
-/* Royal decrees of the 1960s are numbered like laws ("مرسوم ملكي رقم 514.65"). */
-#define N_DEC2 "(?<![0-9])[0-9]{2,3}" SEP "[0-9]{2}" NOCONT
+/* Royal decrees of the 1960s are numbered like laws ("مرسوم ملكي رقم 1190.66"). */
+#define N_DEC2 "(?<![0-9])[0-9]{2,4}" SEP "[0-9]{2}" NOCONT
+/* PDF text of right-to-left pages sometimes reverses the parts: "240.63.1" for 1.63.240. */
+#define N_REV3 "(?<![0-9])[0-9]{2,4}" SEP "[0-9]{2}" SEP "[1-3]" NOCONT
 #define N_CIR "(?<![0-9])[0-9]{1,5}(?:" SEP "[0-9]{1,4}){0,2}" NOCONT
 #define N_CIRSEP "(?<![0-9])[0-9]{1,5}(?:" SEP "[0-9]{1,4}){1,2}" NOCONT
 
@@ -240,31 +242,56 @@ static void folded_release(struct folded *f)
 #define APFX_DEF "(?<apfx>[وف]?(?:[بك]?ال ?|لل)|[وف]?[بلك]?)"
 /* A word ends here (Arabic words often run straight into a digit in PDF text). */
 #define KEND "(?![\\p{L}\\p{M}])"
-#define NUMW "(?:رقم|n ?°s?|n ?o\\.?(?=[\\s0-9])|n\\.|numero|number)"
+/* The end of a kind word, which PDF text sometimes runs into "رقم": "مرسومرقم". */
+#define KWEND "(?:(?![\\p{L}\\p{M}])|(?=رقم))"
+/* "رقم", "n°", "no", "n" before a digit; PDF text may put a stray ". ، :" after it. */
+#define NUMW "(?:رقم|n ?°s?|n ?o\\.?(?=[\\s0-9])|n\\.|n(?= ?[0-9])|numero|number)"
+#define NUMW_SP "\\s*+[«»\"]?\\s*+" NUMW "\\s*+(?:[:،,.]\\s*+)?"
 /* Words that may not sit between a kind and its number: another kind or "n°". */
 #define STOPW \
-	"(?:[وفبكل]{0,2}(?:ال)?(?:مرسوم|ظهير|منشور|دوري|ماده|مادت|مواد|فصل|رقم)" \
+	"(?:[وفبكل]{0,2}(?:ال)?(?:مرسوم|مراسيم|ظهير|ظهاي|منشور|دوري|ماده|مادت|مواد|فصل|رقم)" \
 	"|(?:l')?(?:decret|decree|dahir|circula|article|art\\.)|n ?°|no" KEND "|n\\.)"
 /* Up to six words between a kind and "رقم"/"n°": "القانون المشار إليه أعلاه رقم". */
-#define GAP_DEF "(?<gap>\\s++(?!" STOPW ")[^\\s0-9.,;:،؛()\\[\\]«»\"]{1,30}+)"
+#define GAP_DEF \
+	"(?<gap>\\s*+(?:(?<![0-9])(?:1[89]|20)[0-9]{2}(?![0-9])" \
+	"|(?<=\\s)(?!" STOPW ")(?:(?!رقم)[^\\s0-9.,;:،؛()\\[\\]«»\"]){1,30}+))"
 #define INTRO "(?&intro)"
-#define INTRO_DEF "(?<intro>(?&gap){0,6}?\\s*+" NUMW "\\s*+[:،,]?\\s*+|\\s*+)"
+#define INTRO_DEF "(?<intro>(?&gap){0,6}?" NUMW_SP "|\\s*+)"
+/* The next number of a list: "31.13 و12.14", "2.11.428 ورقم 2.14.192", "31-13 et n° 12-14". */
+#define NSEP "(?&nsep)"
+#define NSEP_DEF "(?<nsep>\\s*+(?:[،,]\\s*+(?:(?:و|et)\\s*+)?|و\\s*+(?:[،,]\\s*+)?|et\\s++)(?:" NUMW "\\s*+(?:[:،,.]\\s*+)?)?)"
+/* Lists of cited texts stop at 20 numbers so that one match stays bounded. */
+#define LIST(n) "(?:" n ")(?:" NSEP "(?:" n ")){0,20}+"
 
-#define K_ORG "(?:" APFX "قانون\\s++(?:ال)?تنظيمي|(?:loi|law)[\\s\\-]++organique|organic\\s++law)" KEND
+/* PDF text of some fonts swaps lam and mim: "املادة" for "المادة". */
+#define AMAL "[وف]?[بك]?امل"
+
+/* Singular, dual and plural of each kind. */
+#define W_QANUN "(?:قانون|قانونين|قانونان|قوانين)"
+#define K_ORG \
+	"(?:" APFX W_QANUN "\\s++(?:ال)?(?:تنظيمي|تنظيميين|تنظيميان|تنظيميه)" \
+	"|(?:lois?|laws?)[\\s\\-]++organiques?|organic\\s++laws?)" KWEND
 #define K_LAW \
-	"(?:" APFX "قانون(?:\\s*+-?\\s*+(?:ال|اال)?اطار)?|loi(?:[\\s\\-]++cadre)?|(?:framework\\s++)?law)" KEND
+	"(?:" APFX W_QANUN "(?:\\s*+-?\\s*+(?:ال|اال)?اطار)?|lois?(?:[\\s\\-]++cadres?)?|(?:framework\\s++)?laws?)" KWEND
 #define K_DEC \
-	"(?:" APFX "مرسوم(?:\\s++(?:ال)?ملكي)?|decret(?:[\\s\\-]++(?:royal|loi))?|(?:royal\\s++)?decree(?:-law)?)" KEND
-#define K_DAH "(?:" APFX "ظهير(?:\\s++(?:ال)?شريف)?|dahir(?:\\s++cherifien)?)" KEND
-/* "منشور" also means "published": a circular needs "رقم" or a number with a separator. */
-#define K_CIR "(?:" APFX "(?:منشور|دوريه)|circulaire|circular)" KEND
+	"(?:(?:" APFX "(?:مرسوم|مرسومين|مرسومان|مراسيم)|" AMAL "رسوم)(?:\\s++(?:ال)?ملكي(?:ين|ه)?)?(?:\\s*+-?\\s*+(?:ال|ب)قانون)?" \
+	"|decrets?(?:[\\s\\-]++(?:royal|royaux|lois?))?|(?:royal\\s++)?decrees?(?:-laws?)?)" KWEND
+#define K_DAH \
+	"(?:" APFX "(?:ظهير|ظهيرين|ظهيران|ظهائر)(?:\\s*+(?:ال)?شريف(?:ين|ان|ه)?)?|dahirs?(?:\\s++cheri(?:f|fien))?)" KWEND
+/* "منشور" also means "published", "دورية" "periodic": a circular needs "رقم" or a number with a separator. */
+#define K_CIR "(?:" APFX "(?:منشور|منشورين|منشورات|دوريه|دوريتين|دوريات)|circulaires?|circulars?)" KWEND
+
+/* Number shapes, defined once (lists call them up to 21 times). */
+#define NUM_DEF \
+	"(?<nlaw>" N_LAW ")(?<ndec>" N_DEC3 "|" N_DEC2 "|" N_REV3 ")(?<ndah>" N_DEC3 "|" N_REV3 ")" \
+	"(?<ncir>" N_CIR ")(?<ncirsep>" N_CIRSEP ")"
 
 #define LAW \
-	"(?:" K_ORG INTRO "(?<org>" N_LAW ")" \
-	"|" K_LAW INTRO "(?<law>" N_LAW ")" \
-	"|" K_DEC INTRO "(?<dec>" N_DEC3 "|" N_DEC2 ")" \
-	"|" K_DAH INTRO "(?<dah>" N_DEC3 ")" \
-	"|" K_CIR "(?:\\s*+" NUMW "\\s*+[:،,]?\\s*+(?<cir>" N_CIR ")|\\s*+(?<cir2>" N_CIRSEP ")))"
+	"(?:" K_ORG INTRO "(?<org>" LIST("(?&nlaw)") ")" \
+	"|" K_LAW INTRO "(?:(?<law>" LIST("(?&nlaw)") ")|(?<lawdah>" LIST("(?&ndah)") "))" \
+	"|" K_DEC INTRO "(?<dec>" LIST("(?&ndec)") ")" \
+	"|" K_DAH INTRO "(?<dah>" LIST("(?&ndah)") ")" \
+	"|" K_CIR "(?:" NUMW_SP "(?<cir>" LIST("(?&ncir)") ")|\\s*+(?<cir2>" LIST("(?&ncirsep)") ")))"
 
 /* Arabic ordinals; "الثانية عشرة" (twelfth) is not "الثانية". */
 #define ORD \
@@ -275,27 +302,29 @@ static void folded_release(struct folded *f)
 #define ARTNUM_DEF \
 	"(?<artnum>(?:\\(\\s*+)?(?<![0-9])[0-9]{1,4}(?![0-9])(?:er|eme)?(?:[\\-.][0-9]{1,3}(?![0-9]))?" \
 	"(?:\\s*+(?:مكرر(?:ه|ا)?|bis|ter|quater|quinquies)" KEND ")?(?:\\s*\\))?)"
-/* One more number of a list: "، 13", "و13", "إلى 15", "et 13", "à 15". */
+/* One more number of an article list: "، 13", "و13", "إلى 15", "et 13", "à 15". */
 #define MORE_DEF \
 	"(?<more>\\s*+(?:[،,]\\s*+(?:(?:و|et)\\s*+)?|و\\s*+|او\\s*+|(?:الي|حتي)\\s*+|(?:et|ou|a|au)\\s++)" ARTNUM ")"
-/* Lists stop after 200 numbers so that one match stays bounded. */
+/* Article lists stop after 200 numbers so that one match stays bounded. */
 #define ART_DEF \
-	"(?<art>" APFX "(?:مادتين|مادتان|مواد|فصلين|فصلان|فصول)" KEND "\\s*+(?:من\\s*+)?" ARTNUM "(?&more){0,200}+" \
-	"|" APFX "ماده" KEND "\\s*+(?:" ARTNUM "|" ORD ")" \
-	"|" APFX "فصل" KEND "\\s*+" ARTNUM \
-	"|(?:les\\s++)?articles" KEND "\\s*+" ARTNUM "(?&more){0,200}+" \
+	"(?<art>(?:" APFX "(?:مادتين|مادتان|مواد|فصلين|فصلان|فصول)|" AMAL "(?:ادتين|ادتان|واد))" KWEND \
+	"\\s*+(?:من\\s*+)?(?:رقم\\s*+)?" ARTNUM "(?&more){0,200}+" \
+	"|(?:" APFX "ماده|" AMAL "اده)" KWEND "\\s*+(?:رقم\\s*+)?(?:" ARTNUM "|" ORD ")" \
+	"|" APFX "فصل" KWEND "\\s*+(?:رقم\\s*+)?" ARTNUM \
+	"|(?:les\\s++)?articles" KEND "\\s*+(?:de\\s++)?" ARTNUM "(?&more){0,200}+" \
 	"|(?:l')?(?:article|art\\.?)" KEND "\\s*+(?:" ARTNUM "|premier" KEND "))"
 /* "المادة 12 من", "l'article 12 de la", "article 12 of the". */
-#define CONN "(?:\\s*+[،,]?\\s*+من\\s*+|(?:\\s*+,\\s*+|\\s++)(?:de\\s++la|du|de|of(?:\\s++the)?)\\s++)"
+#define CONN "(?:\\s*+[،,]?\\s*+من\\s*+|(?:\\s*+,\\s*+|\\s++)(?:de\\s++la|du|des|de|of(?:\\s++the)?)\\s++)"
 
 /*
  * Shared pieces are defined once and called, which keeps the compiled pattern
  * small. An article that names its law is tried first, then a law, then a bare
- * article.
+ * article. Digits may run into the word before ("-5القانون" in PDF text), and
+ * "ظهير شريف" is distinctive enough to be found glued to the word before it.
  */
 static const char main_pattern[] =
-	"(?(DEFINE)" APFX_DEF GAP_DEF INTRO_DEF ARTNUM_DEF MORE_DEF ART_DEF ")"
-	"(?<![\\p{L}\\p{M}\\p{N}_])(?:(?:(?<a1>(?&art))" CONN ")?" LAW "|(?<a2>(?&art)))";
+	"(?(DEFINE)" APFX_DEF GAP_DEF INTRO_DEF NSEP_DEF NUM_DEF ARTNUM_DEF MORE_DEF ART_DEF ")"
+	"(?:(?<![\\p{L}\\p{M}_])|(?=(?:ال)?ظهير\\s*+(?:ال)?شريف))(?:(?:(?<a1>(?&art))" CONN ")?" LAW "|(?<a2>(?&art)))";
 
 /* Finds the numbers inside a matched article list. */
 static const char artnum_pattern[] =
@@ -312,7 +341,7 @@ static const char number_pattern[] =
 
 static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
 static pcre2_code *re_main, *re_artnum, *re_key, *re_number;
-static int g_a1, g_a2, g_org, g_law, g_dec, g_dah, g_cir, g_cir2, g_rng, g_num, g_ord;
+static int g_a1, g_a2, g_org, g_law, g_lawdah, g_dec, g_dah, g_cir, g_cir2, g_rng, g_num, g_ord;
 
 static pcre2_code *compile_one(const char *pattern)
 {
@@ -348,6 +377,7 @@ static void compile_all(void)
 	g_a2 = group(re_main, "a2");
 	g_org = group(re_main, "org");
 	g_law = group(re_main, "law");
+	g_lawdah = group(re_main, "lawdah");
 	g_dec = group(re_main, "dec");
 	g_dah = group(re_main, "dah");
 	g_cir = group(re_main, "cir");
@@ -391,6 +421,80 @@ static void join_digits(const char *s, size_t a, size_t b, char *out, size_t out
 		}
 	}
 	out[o] = '\0';
+}
+
+/* Most numbers one citation lists ("المراسيم رقم 2.21.83 و2.21.84 و2.21.85"). */
+#define MAX_NUMBERS 24
+
+struct numbers {
+	char v[MAX_NUMBERS][32];
+	size_t n;
+};
+
+static size_t skip_blanks(const char *s, size_t i, size_t b)
+{
+	for (int k = 0; k < 2 && i < b && (s[i] == ' ' || s[i] == '\t'); k++)
+		i++;
+	return i;
+}
+
+/*
+ * Splits a matched number list of s[a, b) into normalised numbers. A number is
+ * digit runs joined by separators with at most two blanks around them;
+ * anything else ("و", "et", "رقم") goes between numbers. With `reversed_ok`,
+ * "240.63.1" (parts reversed by right-to-left PDF text) is read as 1.63.240.
+ */
+static void split_numbers(const char *s, size_t a, size_t b, int reversed_ok, struct numbers *out)
+{
+	size_t i = a;
+
+	out->n = 0;
+	while (i < b && out->n < MAX_NUMBERS) {
+		if (s[i] < '0' || s[i] > '9') {
+			i++;
+			continue;
+		}
+		size_t part_at[4] = {0}, part_len[4] = {0};
+		size_t parts = 0;
+		for (;;) {
+			size_t st = i;
+			while (i < b && s[i] >= '0' && s[i] <= '9')
+				i++;
+			if (parts < 4) {
+				part_at[parts] = st;
+				part_len[parts] = i - st;
+			}
+			parts++;
+			size_t j = skip_blanks(s, i, b);
+			if (j >= b || (s[j] != '.' && s[j] != '-' && s[j] != '/'))
+				break;
+			j = skip_blanks(s, j + 1, b);
+			if (j >= b || s[j] < '0' || s[j] > '9')
+				break;
+			i = j;
+		}
+		if (parts > 4)
+			parts = 4;
+		int rev = reversed_ok && parts == 3 && part_len[0] >= 2 && part_len[2] == 1;
+		char *o = out->v[out->n];
+		size_t len = 0;
+		for (size_t k = 0; k < parts; k++) {
+			size_t p = rev ? parts - 1 - k : k;
+			if (len + part_len[p] + 2 > sizeof(out->v[0]))
+				break;
+			if (k)
+				o[len++] = '.';
+			memcpy(o + len, s + part_at[p], part_len[p]);
+			len += part_len[p];
+		}
+		o[len] = '\0';
+		/* The same number twice in one list is one citation. */
+		size_t d = 0;
+		while (d < out->n && strcmp(out->v[d], o))
+			d++;
+		if (d == out->n)
+			out->n++;
+	}
 }
 
 static const struct {
@@ -490,22 +594,24 @@ static void take_match(const char *text, size_t n, const struct folded *f, const
 	static const struct {
 		const char *kind;
 		int *group;
+		int reversed_ok;
 	} kinds[] = {
-		{"organic-law", &g_org}, {"law", &g_law}, {"decree", &g_dec},
-		{"dahir", &g_dah}, {"circular", &g_cir}, {"circular", &g_cir2},
+		{"organic-law", &g_org, 0}, {"law", &g_law, 0}, {"decree", &g_dec, 1},
+		{"dahir", &g_dah, 1}, {"dahir", &g_lawdah, 1}, {"circular", &g_cir, 0}, {"circular", &g_cir2, 0},
 	};
 	const char *kind = NULL;
-	char number[32] = "";
+	struct numbers nums;
 	size_t start = f->map[ov[0]];
 	size_t end = orig_char_end(text, n, f->map[ov[1] - 1]);
 	size_t first = out->n;
 	int art_group = 0;
 
+	nums.n = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
 		int g = *kinds[i].group;
 		if (group_set(ov, g)) {
 			kind = kinds[i].kind;
-			join_digits(f->s, ov[2 * g], ov[2 * g + 1], number, sizeof(number));
+			split_numbers(f->s, ov[2 * g], ov[2 * g + 1], kinds[i].reversed_ok, &nums);
 			break;
 		}
 	}
@@ -518,11 +624,14 @@ static void take_match(const char *text, size_t n, const struct folded *f, const
 	if (art_group)
 		article_numbers(f->s, ov[2 * art_group], ov[2 * art_group + 1], md2, arts);
 
-	if (kind && arts->n == 0) {
-		add_ref(out, first, kind, number, 0, start, end);
-	} else if (kind) {
-		for (size_t i = 0; i < arts->n; i++)
-			add_ref(out, first, kind, number, arts->v[i], start, end);
+	if (kind) {
+		/* Every text cited, with every article named ("المادتان 3 و4 من القانونين ..."). */
+		for (size_t k = 0; k < nums.n; k++) {
+			if (arts->n == 0)
+				add_ref(out, first, kind, nums.v[k], 0, start, end);
+			for (size_t i = 0; i < arts->n; i++)
+				add_ref(out, first, kind, nums.v[k], arts->v[i], start, end);
+		}
 	} else {
 		for (size_t i = 0; i < arts->n; i++) {
 			char a[16];
