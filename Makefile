@@ -26,7 +26,8 @@ LDFLAGS ?=
 
 SRC := $(sort $(shell find src -name '*.c'))
 OBJ := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/embedded.o
-LIBOBJ := $(filter-out $(BUILD)/src/main.o,$(OBJ))
+# The core without the command line: what unit tests and benchmarks link with.
+LIBOBJ := $(filter-out $(BUILD)/src/main.o $(BUILD)/src/cli/%,$(OBJ))
 DATA := $(sort $(shell find data -type f))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -37,7 +38,8 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 all: $(BUILD)/asurif
 
 $(BUILD)/asurif: $(OBJ)
-	$(CC) $(OPT) -o $@ $(OBJ) $(LDHARD) $(LDFLAGS) $(PKG_LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(OPT) -o $@ $(OBJ) $(LDHARD) $(LDFLAGS) $(PKG_LIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -57,11 +59,13 @@ $(BUILD)/embedded.o: $(BUILD)/embedded.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDHARD) $(LDFLAGS) $(PKG_LIBS) -lcmocka
+	@echo "  TEST    $<"
+	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDHARD) $(LDFLAGS) $(PKG_LIBS) -lcmocka
 
 $(BUILD)/bench/%: bench/%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDHARD) $(LDFLAGS) $(PKG_LIBS)
+	@echo "  BENCH   $<"
+	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDHARD) $(LDFLAGS) $(PKG_LIBS)
 
 unit: $(UNIT_BIN)
 

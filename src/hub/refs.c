@@ -247,10 +247,13 @@ static void folded_release(struct folded *f)
 /* "رقم", "n°", "no", "n" before a digit; PDF text may put a stray ". ، :" after it. */
 #define NUMW "(?:رقم|n ?°s?|n ?o\\.?(?=[\\s0-9])|n\\.|n(?= ?[0-9])|numero|number)"
 #define NUMW_SP "\\s*+[«»\"]?\\s*+" NUMW "\\s*+(?:[:،,.]\\s*+)?"
-/* Words that may not sit between a kind and its number: another kind or "n°". */
+/*
+ * Words that may not sit between a kind and its number: another kind, "n°", or
+ * the Official Bulletin ("المنشور بالجريدة الرسمية رقم" is "published in", not a circular).
+ */
 #define STOPW \
-	"(?:[وفبكل]{0,2}(?:ال)?(?:مرسوم|مراسيم|ظهير|ظهاي|منشور|دوري|ماده|مادت|مواد|فصل|رقم)" \
-	"|(?:l')?(?:decret|decree|dahir|circula|article|art\\.)|n ?°|no" KEND "|n\\.)"
+	"(?:[وفبكل]{0,2}(?:ال)?(?:مرسوم|مراسيم|ظهير|ظهائ|منشور|دوري|ماده|مادت|مواد|فصل|رقم|جريده)" \
+	"|(?:l')?(?:decret|decree|dahir|circula|article|art\\.|bulletin)|n ?°|no" KEND "|n\\.)"
 /* Up to six words between a kind and "رقم"/"n°": "القانون المشار إليه أعلاه رقم". */
 #define GAP_DEF \
 	"(?<gap>\\s*+(?:(?<![0-9])(?:1[89]|20)[0-9]{2}(?![0-9])" \
@@ -291,7 +294,7 @@ static void folded_release(struct folded *f)
 	"|" K_LAW INTRO "(?:(?<law>" LIST("(?&nlaw)") ")|(?<lawdah>" LIST("(?&ndah)") "))" \
 	"|" K_DEC INTRO "(?<dec>" LIST("(?&ndec)") ")" \
 	"|" K_DAH INTRO "(?<dah>" LIST("(?&ndah)") ")" \
-	"|" K_CIR "(?:" NUMW_SP "(?<cir>" LIST("(?&ncir)") ")|\\s*+(?<cir2>" LIST("(?&ncirsep)") ")))"
+	"|" K_CIR "(?:(?&gap){0,6}?" NUMW_SP "(?<cir>" LIST("(?&ncir)") ")|\\s*+(?<cir2>" LIST("(?&ncirsep)") ")))"
 
 /* Arabic ordinals; "الثانية عشرة" (twelfth) is not "الثانية". */
 #define ORD \
@@ -300,8 +303,8 @@ static void folded_release(struct folded *f)
 /* An article number: "12", "(12)", "1er", "12-1", "12 مكرر", "5 bis". */
 #define ARTNUM "(?&artnum)"
 #define ARTNUM_DEF \
-	"(?<artnum>(?:\\(\\s*+)?(?<![0-9])[0-9]{1,4}(?![0-9])(?:er|eme)?(?:[\\-.][0-9]{1,3}(?![0-9]))?" \
-	"(?:\\s*+(?:مكرر(?:ه|ا)?|bis|ter|quater|quinquies)" KEND ")?(?:\\s*\\))?)"
+	"(?<artnum>(?:\\(\\s*+)?(?<![0-9])[0-9]{1,4}(?![0-9])(?:[\\-.][0-9]{1,3}(?![0-9]))?" NOCONT \
+	"(?:er|eme)?(?:\\s*+(?:مكرر(?:ه|ا)?|bis|ter|quater|quinquies)" KEND ")?(?:\\s*\\))?)"
 /* One more number of an article list: "، 13", "و13", "إلى 15", "et 13", "à 15". */
 #define MORE_DEF \
 	"(?<more>\\s*+(?:[،,]\\s*+(?:(?:و|et)\\s*+)?|و\\s*+|او\\s*+|(?:الي|حتي)\\s*+|(?:et|ou|a|au)\\s++)" ARTNUM ")"
@@ -311,7 +314,7 @@ static void folded_release(struct folded *f)
 	"\\s*+(?:من\\s*+)?(?:رقم\\s*+)?" ARTNUM "(?&more){0,200}+" \
 	"|(?:" APFX "ماده|" AMAL "اده)" KWEND "\\s*+(?:رقم\\s*+)?(?:" ARTNUM "|" ORD ")" \
 	"|" APFX "فصل" KWEND "\\s*+(?:رقم\\s*+)?" ARTNUM \
-	"|(?:les\\s++)?articles" KEND "\\s*+(?:de\\s++)?" ARTNUM "(?&more){0,200}+" \
+	"|articles" KEND "\\s*+(?:de\\s++)?" ARTNUM "(?&more){0,200}+" \
 	"|(?:l')?(?:article|art\\.?)" KEND "\\s*+(?:" ARTNUM "|premier" KEND "))"
 /* "المادة 12 من", "l'article 12 de la", "article 12 of the". */
 #define CONN "(?:\\s*+[،,]?\\s*+من\\s*+|(?:\\s*+,\\s*+|\\s++)(?:de\\s++la|du|des|de|of(?:\\s++the)?)\\s++)"

@@ -239,6 +239,33 @@ static void repair_initial_lam_alef(uint32_t *w, size_t n)
 	}
 }
 
+/*
+ * Snowball's Arabic stemmer knows the ta marbuta and strips it ("المقاولة" → "مقاول"),
+ * but not once it is folded to ه ("المقاوله" → "مقاوله"): so ة is folded to ه only in
+ * what the stemmer leaves, where the two spellings must still meet.
+ */
+static void fold_final_ta_marbuta(struct term *t)
+{
+	if (t->n >= 2 && (unsigned char)t->s[t->n - 2] == 0xD8 && (unsigned char)t->s[t->n - 1] == 0xA9)
+		t->s[t->n - 1] = (char)0x87, t->s[t->n - 2] = (char)0xD9; /* ة (D8 A9) → ه (D9 87) */
+}
+
+static int ends_with(const struct term *t, const char *suffix)
+{
+	size_t k = strlen(suffix);
+	return t->n >= k && !memcmp(t->s + t->n - k, suffix, k);
+}
+
+/*
+ * Snowball strips the feminine plural "ات" after the article ("الصفقات" → "صفق")
+ * but leaves an alef without it ("صفقات" → "صفقا"): the two must meet.
+ */
+static void fix_plural(const struct term *word, struct term *stem)
+{
+	if (ends_with(word, "ات") && ends_with(stem, "ا") && stem->n > 4)
+		stem->n -= 2, stem->s[stem->n] = '\0';
+}
+
 static void fold_arabic(uint32_t *w, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -247,8 +274,6 @@ static void fold_arabic(uint32_t *w, size_t n)
 			w[i] = ALEF;
 		else if (c == 0x0649)
 			w[i] = 0x064A; /* ى → ي */
-		else if (c == 0x0629)
-			w[i] = 0x0647; /* ة → ه */
 	}
 }
 
@@ -344,8 +369,13 @@ static int arabic_word(struct run *r, uint32_t *w, size_t n, size_t start, size_
 	repair_initial_lam_alef(w, n);
 	fold_arabic(w, n);
 	cps_to_term(w, n, &norm);
-	if (wordset_has(&stop_ar, norm.s, norm.n))
-		return 0;
+	{
+		/* the stop list is written with ه for a final ة */
+		struct term folded = norm;
+		fold_final_ta_marbuta(&folded);
+		if (wordset_has(&stop_ar, folded.s, folded.n))
+			return 0;
+	}
 	if (r->mode & ANALYSE_PREFIX) {
 		size_t skip = 0;
 		if (is_article_prefix(w, n, &skip) && n - skip >= 2) {
@@ -356,12 +386,16 @@ static int arabic_word(struct run *r, uint32_t *w, size_t n, size_t start, size_
 	size_t off = strip_conjunction(w, n);
 	cps_to_term(w + off, n - off, &norm);
 	stem_into(r->a->ar, norm.s, norm.n, &stem);
+	fix_plural(&norm, &stem);
+	fold_final_ta_marbuta(&stem);
 	if ((rc = emit(r, 0, &stem, start, end)))
 		return rc;
 	if (!(r->mode & ANALYSE_QUERY) && lam_alef_variant(w + off, n - off, v)) {
 		struct term vnorm;
 		cps_to_term(v, n - off, &vnorm);
 		stem_into(r->a->ar, vnorm.s, vnorm.n, &vstem);
+		fix_plural(&vnorm, &vstem);
+		fold_final_ta_marbuta(&vstem);
 		if (vstem.n != stem.n || memcmp(vstem.s, stem.s, stem.n))
 			return emit(r, ANALYSER_COLOCATED, &vstem, start, end);
 	}
@@ -547,7 +581,7 @@ int analyser_run(struct analyser *a, const char *text, size_t n, enum text_lang 
 		if (needs_compat(c)) {
 			utf8proc_int32_t dec[8];
 			int last = 0;
-			utf8proc_ssize_t m = utf8proc_decompose_char((utf8proc_int32_t)c, dec, 8, UTF8PROC_COMPAT, &last);
+			utf8proc_ssize_t m = utf8proc_decompose_char((utf8proc_int32_t)c, dec, 8, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, &last);
 			for (utf8proc_ssize_t j = 0; j < m && j < 8; j++) {
 				uint32_t d = (uint32_t)dec[j];
 				enum cls dc = classify(d);
