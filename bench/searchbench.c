@@ -8,6 +8,7 @@
  *       search is built on, to show where the time goes:
  *         rank:  SELECT rowid ... MATCH ? ORDER BY rank LIMIT n
  *         count: SELECT count(*) ... MATCH ?
+ *         rank+snippet: the same with snippet() of each row, in one statement
  *       with a MATCH expression made as hub_search makes it (each word quoted,
  *       words the analyser drops left out, OR or AND). Prints one JSON line:
  *       percentiles in milliseconds, how many queries found nothing, the mean
@@ -127,7 +128,7 @@ int main(int argc, char **argv)
 	struct bench_lines qs;
 	bench_read_lines(queries, &qs);
 	double *lat = xcalloc(qs.n + 1, sizeof(double)), *rank = xcalloc(qs.n + 1, sizeof(double)),
-	       *count = xcalloc(qs.n + 1, sizeof(double));
+	       *count = xcalloc(qs.n + 1, sizeof(double)), *snip = xcalloc(qs.n + 1, sizeof(double));
 	struct slow *slow = xcalloc(qs.n + 1, sizeof(*slow));
 	size_t timed = 0, ncore = 0;
 	long long zero = 0, errors = 0, stale = 0;
@@ -167,6 +168,8 @@ int main(int argc, char **argv)
 	sqlite3_stmt *st_rank = db_prepare(h->db, "SELECT rowid FROM passage_index WHERE passage_index MATCH ?1 "
 						  "ORDER BY rank LIMIT ?2");
 	sqlite3_stmt *st_count = db_prepare(h->db, "SELECT count(*) FROM passage_index WHERE passage_index MATCH ?1");
+	sqlite3_stmt *st_snip = db_prepare(h->db, "SELECT rowid, snippet(passage_index, 0, char(14), char(15), '…', 32) "
+						 "FROM passage_index WHERE passage_index MATCH ?1 ORDER BY rank LIMIT ?2");
 	struct buf m = BUF_INIT;
 	for (size_t i = 0; i < qs.n; i++) {
 		if (!match_expr(h, qs.v[i], all, &m))
@@ -182,12 +185,20 @@ int main(int argc, char **argv)
 		sqlite3_bind_text(st_count, 1, m.data, (int)m.len, SQLITE_STATIC);
 		(void)sqlite3_step(st_count);
 		double t2 = bench_now();
+		sqlite3_reset(st_snip);
+		sqlite3_bind_text(st_snip, 1, m.data, (int)m.len, SQLITE_STATIC);
+		sqlite3_bind_int(st_snip, 2, limit);
+		while (sqlite3_step(st_snip) == SQLITE_ROW)
+			(void)sqlite3_column_text(st_snip, 1);
+		double t3 = bench_now();
 		rank[ncore] = t1 - t0;
-		count[ncore++] = t2 - t1;
+		count[ncore] = t2 - t1;
+		snip[ncore++] = t3 - t2;
 	}
 	buf_release(&m);
 	sqlite3_finalize(st_rank);
 	sqlite3_finalize(st_count);
+	sqlite3_finalize(st_snip);
 
 	qsort(slow, timed, sizeof(*slow), cmp_slow);
 	json_t *sl = json_array();
@@ -201,11 +212,13 @@ int main(int argc, char **argv)
 	json_object_set_new(out, "stale_index", json_boolean(stale));
 	json_object_set_new(out, "fts_rank", bench_latency_json(rank, ncore));
 	json_object_set_new(out, "fts_count", bench_latency_json(count, ncore));
+	json_object_set_new(out, "fts_rank_snippet", bench_latency_json(snip, ncore));
 	json_object_set_new(out, "slowest", sl);
 	bench_print_json(out);
 	free(lat);
 	free(rank);
 	free(count);
+	free(snip);
 	free(slow);
 	bench_lines_release(&qs);
 	hub_close(h);

@@ -7,6 +7,7 @@
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <limits.h>
 #include <string.h>
 
@@ -25,6 +26,40 @@ struct html {
 	int space;	 /* whitespace was seen and not yet written */
 	int rc;
 };
+
+static void quiet_generic(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+#if LIBXML_VERSION >= 21200
+static void quiet_structured(void *ctx, const xmlError *err)
+#else
+static void quiet_structured(void *ctx, xmlErrorPtr err)
+#endif
+{
+	(void)ctx;
+	(void)err;
+}
+
+void extract_xml_quiet(struct xml_quiet *q)
+{
+	xmlInitParser();
+	/* Function pointers round-trip through another function pointer type. */
+	q->generic = (void (*)(void))xmlGenericError;
+	q->generic_ctx = xmlGenericErrorContext;
+	q->structured = (void (*)(void))xmlStructuredError;
+	q->structured_ctx = xmlStructuredErrorContext;
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
+	xmlSetStructuredErrorFunc(NULL, quiet_structured);
+}
+
+void extract_xml_restore(const struct xml_quiet *q)
+{
+	xmlSetGenericErrorFunc(q->generic_ctx, (xmlGenericErrorFunc)q->generic);
+	xmlSetStructuredErrorFunc(q->structured_ctx, (xmlStructuredErrorFunc)q->structured);
+}
 
 static int name_in(const xmlChar *name, const char *const *list, size_t n)
 {
@@ -169,15 +204,17 @@ int extract_html(const char *name, const unsigned char *data, size_t n, struct e
 {
 	struct html h = {x, name, e, BUF_INIT, 0, 0, 0, 0};
 	htmlDocPtr doc = NULL;
+	struct xml_quiet quiet = {0};
 	int rc = 0;
 
 	if (n > INT_MAX) {
 		rc = extract_too_big(name, e);
 		goto cleanup;
 	}
-	xmlInitParser();
+	extract_xml_quiet(&quiet);
 	doc = htmlReadMemory((const char *)data, (int)n, NULL, NULL,
 			     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER);
+	extract_xml_restore(&quiet);
 	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
 		rc = err_set(e, ERR_FORMAT, "%s: the page could not be read as HTML", name);

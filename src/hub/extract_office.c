@@ -45,7 +45,7 @@ static const char ODT_WHAT[] = "OpenDocument text (ODT)";
 
 static zip_t *open_zip(const unsigned char *data, size_t n)
 {
-	zip_error_t zerr;
+	zip_error_t zerr = {0};
 	zip_source_t *src = NULL;
 	zip_t *za = NULL;
 
@@ -69,8 +69,8 @@ static int read_member(zip_t *za, const char *member, size_t cap, int required, 
 		       const char *what, struct err *e)
 {
 	zip_file_t *zf = NULL;
-	zip_stat_t st;
-	char chunk[16384];
+	zip_stat_t st = {0};
+	char chunk[16384] = {0};
 	int rc = 0;
 
 	buf_release(out);
@@ -255,16 +255,22 @@ static int is_w(const char *ns, const char *ln, const char *want)
 	return ns && strstr(ns, "wordprocessingml") && !strcmp(ln, want);
 }
 
+/* A decimal attribute value; dflt when it is missing or not a number. */
+static int to_int(const char *v, int dflt)
+{
+	char *end = NULL;
+	if (!v)
+		return dflt;
+	long l = strtol(v, &end, 10);
+	if (end == v)
+		return dflt;
+	return l < INT_MIN ? INT_MIN : l > INT_MAX ? INT_MAX : (int)l;
+}
+
 static int attr_int(xmlTextReaderPtr r, const char *local, const char *ns, int dflt)
 {
 	xmlChar *v = xmlTextReaderGetAttributeNs(r, BAD_CAST local, BAD_CAST ns);
-	int n = dflt;
-	if (v) {
-		char *end = NULL;
-		long l = strtol((const char *)v, &end, 10);
-		if (end != (char *)v && l >= INT_MIN && l <= INT_MAX)
-			n = (int)l;
-	}
+	int n = to_int((const char *)v, dflt);
 	xmlFree(v);
 	return n;
 }
@@ -520,11 +526,12 @@ static void read_styles(zip_t *za, struct styles *out)
 			else if (v && ln[0] == 'b' && !cur->based_on)
 				cur->based_on = xstrdup((const char *)v);
 			else if (v)
-				outline = atoi((const char *)v);
+				outline = to_int((const char *)v, -1);
 			xmlFree(v);
 		}
 	}
-	qsort(out->v, out->n, sizeof(*out->v), style_cmp);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), style_cmp);
 	/* A style based on a heading style is a heading of the same level. */
 	for (size_t i = 0; i < out->n; i++) {
 		const struct style *s = &out->v[i];
@@ -558,7 +565,7 @@ static int docx_skipped(const char *ns, const char *ln)
 static int docx_body(const char *name, const struct buf *xml, const struct styles *styles, struct extract *x,
 		     struct err *e)
 {
-	struct collect c;
+	struct collect c = {0};
 	struct xml_err xe = {0};
 	xmlTextReaderPtr r = open_reader(xml, DOCX_BODY, &xe);
 	int in_run = 0, in_t = 0;
@@ -653,7 +660,7 @@ static int ole_file(const char *name, const unsigned char *data, size_t n, struc
 		       name);
 }
 
-int extract_docx(const char *name, const unsigned char *data, size_t n, struct extract *x, struct err *e)
+static int docx(const char *name, const unsigned char *data, size_t n, struct extract *x, struct err *e)
 {
 	struct styles styles = {NULL, 0, 0};
 	struct buf xml = BUF_INIT;
@@ -710,7 +717,7 @@ static int odt_skipped(const char *ns, const char *ln)
 
 static int odt_body(const char *name, const struct buf *xml, struct extract *x, struct err *e)
 {
-	struct collect c;
+	struct collect c = {0};
 	struct xml_err xe = {0};
 	xmlTextReaderPtr r = open_reader(xml, "content.xml", &xe);
 	int ret = 0, rc = 0;
@@ -779,7 +786,7 @@ cleanup:
 	return rc;
 }
 
-int extract_odt(const char *name, const unsigned char *data, size_t n, struct extract *x, struct err *e)
+static int odt(const char *name, const unsigned char *data, size_t n, struct extract *x, struct err *e)
 {
 	struct buf xml = BUF_INIT;
 	zip_t *za = open_zip(data, n);
@@ -810,5 +817,23 @@ cleanup:
 	buf_release(&xml);
 	if (za)
 		zip_discard(za);
+	return rc;
+}
+
+int extract_docx(const char *name, const unsigned char *data, size_t n, struct extract *x, struct err *e)
+{
+	struct xml_quiet quiet = {0};
+	extract_xml_quiet(&quiet);
+	int rc = docx(name, data, n, x, e);
+	extract_xml_restore(&quiet);
+	return rc;
+}
+
+int extract_odt(const char *name, const unsigned char *data, size_t n, struct extract *x, struct err *e)
+{
+	struct xml_quiet quiet = {0};
+	extract_xml_quiet(&quiet);
+	int rc = odt(name, data, n, x, e);
+	extract_xml_restore(&quiet);
 	return rc;
 }

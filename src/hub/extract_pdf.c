@@ -159,11 +159,48 @@ static int same_line(const struct pline *a, const struct pline *b)
 	return overlap >= 0.5 * h && (b->x1 >= a->x2 - 1.0 || b->x2 <= a->x1 + 1.0);
 }
 
-/* A new paragraph: a gap of more than 40% of a line's height, or a jump up (a new column). */
-static int paragraph_break(const struct pline *a, const struct pline *b)
+static double gap(const struct pline *a, const struct pline *b)
+{
+	return b->y1 - a->y2;
+}
+
+static int double_cmp(const void *a, const void *b)
+{
+	double p = *(const double *)a, q = *(const double *)b;
+	return (p > q) - (p < q);
+}
+
+/*
+ * The usual gap between consecutive lines of the page (the lower quartile: most
+ * lines of a page sit inside paragraphs), so that a document set in 1.5 or double
+ * spacing does not get a paragraph per line.
+ */
+static double typical_gap(const struct pline *lines, size_t n)
+{
+	double *g = xcalloc(n ? n : 1, sizeof(*g));
+	size_t k = 0;
+	double m = 0;
+	for (size_t i = 1; i < n; i++)
+		if (gap(&lines[i - 1], &lines[i]) >= 0)
+			g[k++] = gap(&lines[i - 1], &lines[i]);
+	if (k) {
+		qsort(g, k, sizeof(*g), double_cmp);
+		m = g[k / 4];
+	}
+	free(g);
+	return m;
+}
+
+/*
+ * A new paragraph: an empty line, a gap wider than usual by 40% of a line's
+ * height, or a jump up the page (a new column). The usual gap counts for at most
+ * 75% of a line's height (double spacing), so a page of one-line paragraphs
+ * still comes apart.
+ */
+static int paragraph_break(const struct pline *a, const struct pline *b, double usual)
 {
 	double h = dmin(a->y2 - a->y1, b->y2 - b->y1);
-	return b->blank_before || b->y1 - a->y2 > 0.4 * h || b->y2 <= a->y1;
+	return b->blank_before || gap(a, b) > dmin(usual, 0.75 * h) + 0.4 * h || b->y2 <= a->y1;
 }
 
 static void reverse(size_t *v, size_t i, size_t j)
@@ -359,11 +396,12 @@ static void page_text(PopplerPage *page, struct buf *out)
 		cur.rtl = cur.ltr = 0;
 	}
 	free(cur.v);
+	double usual = typical_gap(lines, nl);
 	for (size_t l = 0; l < nl; l++) {
 		if (lines[l].rtl)
 			line_logical(ch, &lines[l]);
 		if (l)
-			buf_appends(out, paragraph_break(&lines[l - 1], &lines[l]) ? "\n\n" : "\n");
+			buf_appends(out, paragraph_break(&lines[l - 1], &lines[l], usual) ? "\n\n" : "\n");
 		for (size_t k = 0; k < lines[l].n; k++)
 			append_cp(out, ch[lines[l].v[k]].cp);
 	}

@@ -27,6 +27,21 @@ int extract_pdf(const char *name, const unsigned char *data, size_t n, struct ex
  */
 int extract_zip_kind(const unsigned char *data, size_t n);
 
+/*
+ * libxml2 reports some problems (failed charset conversion, I/O) through the
+ * thread's generic and structured error handlers whatever the parser options say,
+ * and the defaults print to stderr. The XML and HTML extractors swap in silent
+ * handlers for the duration of a parse and put the caller's back afterwards.
+ */
+struct xml_quiet {
+	void (*generic)(void);
+	void *generic_ctx;
+	void (*structured)(void);
+	void *structured_ctx;
+};
+void extract_xml_quiet(struct xml_quiet *q);
+void extract_xml_restore(const struct xml_quiet *q);
+
 /* memmem, which glibc declares only under _GNU_SOURCE. */
 const void *extract_find(const void *hay, size_t n, const void *needle, size_t m);
 

@@ -225,12 +225,12 @@ int hub_search(struct hub *h, const struct search_opts *o, struct search_results
 	sqlite3_finalize(st);
 	st = NULL;
 
-	st = db_prepare(h->db, filtered(o) ? "SELECT passage_index.rowid, bm25(passage_index) AS s FROM passage_index "
+	st = db_prepare(h->db, filtered(o) ? "SELECT passage_index.rowid, asurif_rank(passage_index) AS s FROM passage_index "
 					     "JOIN passages p ON p.id = passage_index.rowid JOIN documents d ON d.id = "
 					     "p.doc_id WHERE passage_index MATCH ?1" FILTERS
-					     " ORDER BY s LIMIT ?7 OFFSET ?8"
-					   : "SELECT rowid, rank FROM passage_index WHERE passage_index MATCH ?1"
-					     " ORDER BY rank LIMIT ?7 OFFSET ?8");
+					     " ORDER BY s DESC LIMIT ?7 OFFSET ?8"
+					   : "SELECT rowid, asurif_rank(passage_index) AS s FROM passage_index WHERE passage_index MATCH ?1"
+					     " ORDER BY s DESC LIMIT ?7 OFFSET ?8");
 	sqlite3_bind_text(st, 1, match.data, (int)match.len, SQLITE_STATIC);
 	if (filtered(o))
 		bind_filters(st, o);
@@ -247,7 +247,7 @@ int hub_search(struct hub *h, const struct search_opts *o, struct search_results
 		struct search_hit *hit = &out->v[out->n++];
 		memset(hit, 0, sizeof(*hit));
 		hit->passage_id = sqlite3_column_int64(st, 0);
-		hit->score = -sqlite3_column_double(st, 1);
+		hit->score = sqlite3_column_double(st, 1);
 		sqlite3_reset(meta);
 		sqlite3_bind_int64(meta, 1, hit->passage_id);
 		if (sqlite3_step(meta) == SQLITE_ROW) {

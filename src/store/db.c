@@ -7,6 +7,7 @@
 #include "base/alloc.h"
 #include "base/embed.h"
 #include "text/fts5.h"
+#include "text/rank.h"
 #include "base/banned.h"
 
 /* Migrations are the files data/schema/NNN-*.sql, applied in order, each in one transaction. */
@@ -80,7 +81,7 @@ int db_open(const char *path, int create, sqlite3 **out, struct err *e)
 	}
 	sqlite3_busy_timeout(db, 10000);
 	sqlite3_extended_result_codes(db, 1);
-	if (text_fts5_register(db) != SQLITE_OK) {
+	if (text_fts5_register(db) != SQLITE_OK || text_rank_register(db) != SQLITE_OK) {
 		sqlite3_close(db);
 		return err_set(e, ERR_DB, "this SQLite has no full-text search (FTS5)");
 	}

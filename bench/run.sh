@@ -1,0 +1,178 @@
+#!/bin/sh
+# Asurif benchmarks: retrieval quality on the shared test collections and speed
+# on the Moroccan law corpus, each against plain SQLite FTS5 (unicode61).
+#
+#   bench/run.sh [quality|speed|all] [--fresh]
+#
+# quality  ARCD (Arabic) and CNIL FAQ (French): MRR@10, nDCG@10, Hit@1, Hit@10, Recall@100
+# speed    ingest throughput and peak memory, OR / AND query latency (p50, p90, p99)
+# --fresh  re-ingest the law corpus even when the workspace from an earlier run
+#          was built from the same input (otherwise its ingest figures are reused)
+#
+# Raw results go to $BUILD/bench-results (BUILD defaults to build); the shared data
+# is read from $SHARED (default ../shared, i.e. shared/ beside the clone).
+# The bench programs are built by `make bench` (or `make build/bench/NAME`).
+set -eu
+
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+SHARED=${SHARED:-../shared}
+OUT=$BUILD/bench-results
+ASURIF=$BUILD/asurif
+B=$BUILD/bench
+SEED=20250601   # the law query set: same seed, same queries
+NQUERIES=500
+
+what=all
+fresh=0
+for arg in "$@"; do
+	case $arg in
+	quality | speed | all) what=$arg ;;
+	--fresh) fresh=1 ;;
+	-h | --help)
+		sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "usage: bench/run.sh [quality|speed|all] [--fresh]" >&2
+		exit 2
+		;;
+	esac
+done
+
+missing=""
+for p in "$ASURIF" "$B/evalset" "$B/baseline" "$B/lawcorpus" "$B/searchbench" "$B/peakrss" "$B/report"; do
+	[ -x "$p" ] || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "bench: building$missing"
+	make -s BUILD="$BUILD" $missing
+fi
+mkdir -p "$OUT"
+
+log() { printf '%s\n' "bench: $*" >&2; }
+
+# ---- retrieval quality ----
+
+# eval_set NAME LANG: one collection through asurif and through the baseline.
+eval_set() {
+	name=$1 lang=$2
+	src=$SHARED/eval/$name
+	dir=$OUT/$name
+	if [ ! -f "$src/docs.tsv" ] || [ ! -f "$src/queries.tsv" ] || [ ! -f "$src/qrels.txt" ]; then
+		log "$src not found: skipping $name"
+		return 0
+	fi
+	log "$name: ingest and $(wc -l <"$src/queries.tsv") queries"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	"$B/evalset" jsonl "$src/docs.tsv" "$lang" >"$dir/docs.jsonl"
+	"$B/evalset" queries "$src/queries.tsv" >"$dir/queries.txt"
+	"$ASURIF" init "$dir/ws" >/dev/null
+	# Exits 1 when a line is refused; the log says which.
+	"$ASURIF" -w "$dir/ws" add "$dir/docs.jsonl" >"$dir/add.log" 2>&1 || log "$name: some documents were refused, see $dir/add.log"
+	tail -n 1 "$dir/add.log" >&2
+	"$ASURIF" -w "$dir/ws" search --batch "$dir/queries.txt" --limit 100 --json >"$dir/asurif.jsonl"
+	"$B/baseline" eval "$src/docs.tsv" "$dir/queries.txt" 100 >"$dir/baseline.jsonl"
+	"$B/evalset" score "$src/qrels.txt" "$src/queries.tsv" "$dir/asurif.jsonl" "$name asurif" >>"$OUT/quality.jsonl"
+	"$B/evalset" score "$src/qrels.txt" "$src/queries.tsv" "$dir/baseline.jsonl" "$name stock-unicode61" >>"$OUT/quality.jsonl"
+}
+
+run_quality() {
+	: >"$OUT/quality.jsonl"
+	eval_set arcd ar
+	eval_set cnil-faq-fr fr
+}
+
+# ---- speed ----
+
+stamp_of() { cksum <"$1" | cut -d' ' -f1-2; }
+
+run_speed() {
+	gz=$SHARED/data/morocco-law/provisions.jsonl.gz
+	if [ ! -f "$gz" ]; then
+		log "$gz not found: skipping the speed benchmark"
+		return 0
+	fi
+	law=$OUT/law.jsonl
+	ws=$OUT/law-ws
+	db=$OUT/law-baseline.db
+
+	src_stamp=$(stamp_of "$gz")
+	if [ ! -f "$law" ] || [ "$(cat "$OUT/law.src" 2>/dev/null)" != "$src_stamp" ]; then
+		log "converting $gz"
+		gzip -dc "$gz" | "$B/lawcorpus" convert >"$law.tmp" 2>"$OUT/law-convert.json"
+		mv "$law.tmp" "$law"
+		printf '%s\n' "$src_stamp" >"$OUT/law.src"
+	fi
+	law_stamp=$(stamp_of "$law")
+
+	reuse=0
+	if [ "$fresh" = 0 ] && [ -f "$ws/asurif.db" ] && [ -f "$OUT/law-ingest-time.json" ] &&
+		[ "$(cat "$OUT/law-ws.stamp" 2>/dev/null)" = "$law_stamp" ]; then
+		if "$B/searchbench" --check-stale "$ws"; then
+			reuse=1
+		else
+			log "the law workspace index is from another analyser version: re-ingesting"
+		fi
+	fi
+	if [ "$reuse" = 1 ]; then
+		log "reusing $ws (same input; bench/run.sh speed --fresh re-measures ingest)"
+	else
+		log "ingesting $(wc -l <"$law") law provisions with asurif (a few minutes)"
+		rm -rf "$ws" "$OUT/law-ws.stamp"
+		"$ASURIF" init "$ws" >/dev/null
+		rc=0
+		"$B/peakrss" "$OUT/law-ingest-time.json" "$ASURIF" -w "$ws" add "$law" >"$OUT/law-add.log" 2>&1 || rc=$?
+		tail -n 1 "$OUT/law-add.log" >&2
+		[ "$rc" = 0 ] || log "asurif add exited with $rc: see $OUT/law-add.log"
+		date -u '+%Y-%m-%d %H:%M UTC' >"$OUT/law-ingest-date.txt"
+		printf '%s\n' "$law_stamp" >"$OUT/law-ws.stamp"
+	fi
+	if [ "$reuse" = 1 ] && [ -f "$db" ] && [ -f "$OUT/baseline-ingest-time.json" ] &&
+		[ "$(cat "$OUT/law-baseline.stamp" 2>/dev/null)" = "$law_stamp" ]; then
+		log "reusing $db"
+	else
+		log "ingesting the same texts into plain FTS5 (unicode61)"
+		rm -f "$OUT/law-baseline.stamp"
+		"$B/peakrss" "$OUT/baseline-ingest-time.json" "$B/baseline" ingest "$db" "$law" >"$OUT/baseline-ingest.json"
+		printf '%s\n' "$law_stamp" >"$OUT/law-baseline.stamp"
+	fi
+
+	log "making $NQUERIES queries from the corpus (seed $SEED)"
+	"$B/lawcorpus" queries "$law" "$NQUERIES" "$SEED" >"$OUT/law-queries.txt"
+	cat "$OUT/law-queries.txt" bench/law-questions.txt >"$OUT/law-queries-all.txt"
+	nq=$(wc -l <"$OUT/law-queries-all.txt")
+
+	log "timing $nq OR queries and $nq AND queries, asurif and baseline"
+	"$B/searchbench" "$ws" "$OUT/law-queries-all.txt" --limit 10 >"$OUT/search-or.json"
+	"$B/searchbench" "$ws" "$OUT/law-queries-all.txt" --limit 10 --all >"$OUT/search-and.json"
+	"$B/baseline" search "$db" "$OUT/law-queries-all.txt" 10 or >"$OUT/baseline-search-or.json"
+	"$B/baseline" search "$db" "$OUT/law-queries-all.txt" 10 and >"$OUT/baseline-search-and.json"
+	# What the hand-written questions find, for a person to read.
+	"$ASURIF" -w "$ws" search --batch bench/law-questions.txt --limit 3 --json >"$OUT/law-questions-results.jsonl"
+}
+
+case $what in
+quality) run_quality ;;
+speed) run_speed ;;
+all)
+	run_quality
+	run_speed
+	;;
+esac
+
+echo
+if [ "$what" != speed ]; then
+	echo "## Retrieval quality (top 100 per query, scored per document)"
+	echo
+	"$B/report" quality "$OUT"
+	echo
+fi
+if [ "$what" != quality ]; then
+	echo "## Speed: Moroccan law corpus"
+	echo
+	"$B/report" speed "$OUT"
+	echo
+fi
+echo "Raw results: $OUT"
