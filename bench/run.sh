@@ -99,7 +99,7 @@ run_speed() {
 	db=$OUT/law-baseline.db
 
 	src_stamp=$(stamp_of "$gz")
-	if [ ! -f "$law" ] || [ "$(cat "$OUT/law.src" 2>/dev/null)" != "$src_stamp" ]; then
+	if [ ! -f "$law" ] || [ ! -s "$OUT/law-convert.json" ] || [ "$(cat "$OUT/law.src" 2>/dev/null)" != "$src_stamp" ]; then
 		log "converting $gz"
 		gzip -dc "$gz" | "$B/lawcorpus" convert >"$law.tmp" 2>"$OUT/law-convert.json"
 		mv "$law.tmp" "$law"

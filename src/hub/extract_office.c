@@ -602,7 +602,7 @@ static int docx_body(const char *name, const struct buf *xml, const struct style
 				in_run += !empty;
 			} else if (is_w(ns, ln, "t")) {
 				in_t = !empty;
-			} else if (t && in_run && is_w(ns, ln, "tab")) {
+			} else if (t && in_run && (is_w(ns, ln, "tab") || is_w(ns, ln, "ptab"))) {
 				buf_appendc(t, ' ');
 			} else if (t && in_run && (is_w(ns, ln, "br") || is_w(ns, ln, "cr"))) {
 				buf_appendc(t, '\n');

@@ -236,8 +236,22 @@ int extract_md(const char *name, const unsigned char *data, size_t n, struct ext
 			if (lit)
 				rc = extract_push(x, BLOCK_PARA, 0, 0, lit, strlen(lit), name, e);
 			break;
+		case CMARK_NODE_HTML_BLOCK:
+			/*
+			 * Raw HTML (a <div> of text, an HTML table) goes through the HTML
+			 * extractor, which keeps its text and drops scripts and markup. A
+			 * block with no element at all (a comment) is not an error here.
+			 */
+			lit = cmark_node_get_literal(node);
+			if (lit && *lit) {
+				rc = extract_html(name, (const unsigned char *)lit, strlen(lit), x, NULL);
+				if (rc == ERR_TOO_BIG)
+					rc = extract_too_big(name, e);
+				else if (rc < 0)
+					rc = 0;
+			}
+			break;
 		default:
-			/* Raw HTML blocks are markup, not text: they are left out. */
 			break;
 		}
 		if (rc < 0)

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Builds the demo workspace (documents written for the demo, in Arabic and French,
+# on training, finance and public procurement for micro-enterprises) and runs
+# the example searches. Used by `make run`.
+set -eu
+cd "$(dirname "$0")/.."
+ASURIF=${ASURIF:-build/asurif}
+DEMO=${DEMO:-demo}
+
+if [ ! -f "$DEMO/asurif.db" ]; then
+	echo "Creating the demo workspace in $DEMO/"
+	"$ASURIF" init "$DEMO" >/dev/null
+	# manifest.tsv: file, kind, lang, issuer, date, title
+	grep -v '^#' data/demo/manifest.tsv | while IFS="$(printf '\t')" read -r file kind lang issuer date title; do
+		"$ASURIF" -w "$DEMO" add "data/demo/$file" --kind "$kind" --lang "$lang" \
+			--issuer "$issuer" --date "$date" --title "$title"
+	done
+fi
+
+echo
+"$ASURIF" -w "$DEMO" docs
+while IFS= read -r q; do
+	[ -n "$q" ] || continue
+	echo
+	echo "\$ asurif search '$q' --limit 3"
+	"$ASURIF" -w "$DEMO" search "$q" --limit 3
+done <data/demo/searches.txt
+echo
+echo "\$ asurif refs 113.14"
+"$ASURIF" -w "$DEMO" refs 113.14
+echo
+echo "The demo workspace is in $DEMO/. Try: $ASURIF -w $DEMO search \"تمويل المقاولات\""
