@@ -6,10 +6,11 @@
  *       Indexes doc_id<TAB>text in memory, runs each query (one a line) as an OR
  *       of its words, and prints one line per query shaped like
  *       `asurif search --batch --json`: {"query","total","results":[{"ext_id","score"}]}.
- *   baseline ingest DB COLLECTION.jsonl
+ *   baseline ingest DB COLLECTION.jsonl [DOCUMENTS_PER_TRANSACTION]
  *       A fresh database file DB with the documents of an Asurif collection
- *       (fields id, text), one transaction per document as `asurif add` does,
- *       in WAL mode with synchronous=NORMAL like a workspace. Prints a JSON line.
+ *       (fields id, text), in WAL mode with synchronous=NORMAL like a workspace,
+ *       one transaction per document as `asurif add` does unless told to put
+ *       more in each. Prints a JSON line.
  *   baseline search DB QUERIES.txt LIMIT or|and
  *       Times each query (building the MATCH expression, then
  *       `... MATCH ? ORDER BY rank LIMIT n`, reading every row) after one
@@ -195,7 +196,7 @@ static int eval(const char *docs_path, const char *queries_path, int limit)
 
 /* ---- ingest ---- */
 
-static int ingest(const char *db_path, const char *collection)
+static int ingest(const char *db_path, const char *collection, long per_txn)
 {
 	FILE *f = fopen(collection, "r");
 	if (!f) {
@@ -226,23 +227,28 @@ static int ingest(const char *db_path, const char *collection)
 			json_decref(o);
 			continue;
 		}
-		exec(db, "BEGIN IMMEDIATE");
+		if (docs % per_txn == 0)
+			exec(db, "BEGIN IMMEDIATE");
 		sqlite3_reset(ins);
 		sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, text, -1, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			die_db(db, "insert");
-		exec(db, "COMMIT");
 		docs++;
+		if (docs % per_txn == 0)
+			exec(db, "COMMIT");
 		bytes += (long long)strlen(text);
 		json_decref(o);
 	}
 	free(line);
 	fclose(f);
+	if (docs % per_txn)
+		exec(db, "COMMIT");
 	sqlite3_finalize(ins);
 	sqlite3_close(db);
 	double secs = bench_now() - t0;
-	bench_print_json(json_pack("{s:I, s:I, s:I, s:f, s:f}", "documents", (json_int_t)docs, "text_bytes",
+	bench_print_json(json_pack("{s:I, s:I, s:I, s:I, s:f, s:f}", "documents", (json_int_t)docs,
+				   "documents_per_transaction", (json_int_t)per_txn, "text_bytes",
 				   (json_int_t)bytes, "bad_lines", (json_int_t)bad, "seconds", secs, "mb_per_s",
 				   (double)bytes / 1e6 / secs));
 	return 0;
@@ -306,12 +312,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "eval"))
 		return eval(argv[2], argv[3], atoi(argv[4]));
-	if (argc == 4 && !strcmp(argv[1], "ingest"))
-		return ingest(argv[2], argv[3]);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "ingest"))
+		return ingest(argv[2], argv[3], argc == 5 && atol(argv[4]) > 0 ? atol(argv[4]) : 1);
 	if (argc == 6 && !strcmp(argv[1], "search") && (!strcmp(argv[5], "or") || !strcmp(argv[5], "and")))
 		return search(argv[2], argv[3], atoi(argv[4]), !strcmp(argv[5], "or") ? "OR" : "AND");
 	fprintf(stderr, "usage: baseline eval DOCS.tsv QUERIES.txt LIMIT > results.jsonl\n"
-			"       baseline ingest DB COLLECTION.jsonl\n"
+			"       baseline ingest DB COLLECTION.jsonl [DOCUMENTS_PER_TRANSACTION]\n"
 			"       baseline search DB QUERIES.txt LIMIT or|and\n");
 	return 2;
 }

@@ -5,6 +5,8 @@
  *       One provision a line (doc_id, doc_title, provision_ref, lang, url, text)
  *       becomes one Asurif collection line: id = doc_id/provision_ref, title,
  *       text, lang, url. Streams; prints a JSON line of counts on stderr.
+ *       Exact repeats (same id, title and text: the source has about 25,000)
+ *       are dropped, so every system measured indexes the same texts once.
  *
  *   lawcorpus queries LAW.jsonl N SEED > queries.txt
  *       N search queries made from the corpus itself, the same for a given seed:
@@ -25,6 +27,41 @@
 #include "text/analyse.h"
 #include "base/banned.h"
 
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* Hashes of the lines seen (id, title and text), to drop exact repeats. */
+struct seen {
+	uint64_t *v;
+	size_t cap, n;
+};
+
+static int seen_before(struct seen *t, uint64_t h)
+{
+	h = h ? h : 1;
+	if (2 * (t->n + 1) > t->cap) {
+		struct seen bigger = {xcalloc(t->cap ? 2 * t->cap : 4096, sizeof(uint64_t)), t->cap ? 2 * t->cap : 4096, 0};
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->v[i])
+				seen_before(&bigger, t->v[i]);
+		free(t->v);
+		*t = bigger;
+	}
+	size_t i = (size_t)h & (t->cap - 1);
+	while (t->v[i] && t->v[i] != h)
+		i = (i + 1) & (t->cap - 1);
+	if (t->v[i])
+		return 1;
+	t->v[i] = h;
+	t->n++;
+	return 0;
+}
+
 static const char *field(json_t *o, const char *name)
 {
 	json_t *v = json_object_get(o, name);
@@ -36,7 +73,9 @@ static int convert(void)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	long long lines = 0, written = 0, bad = 0, text_bytes = 0, ar = 0, fr = 0;
+	long long lines = 0, written = 0, bad = 0, repeats = 0, text_bytes = 0, ar = 0, fr = 0;
+	struct seen seen = {NULL, 0, 0};
+	struct buf key = BUF_INIT;
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
 		lines++;
 		json_error_t jerr;
@@ -51,6 +90,16 @@ static int convert(void)
 			continue;
 		}
 		char *id = xasprintf("%s/%s", doc, ref);
+		buf_reset(&key);
+		buf_append(&key, id, strlen(id) + 1);
+		buf_append(&key, title ? title : "", strlen(title ? title : "") + 1);
+		buf_appends(&key, text);
+		if (seen_before(&seen, fnv1a(key.data, key.len))) {
+			repeats++;
+			free(id);
+			json_decref(o);
+			continue;
+		}
 		json_t *out = json_pack("{s:s, s:s, s:s}", "id", id, "title", title && *title ? title : doc, "text", text);
 		if (lang && (!strcmp(lang, "ar") || !strcmp(lang, "fr"))) {
 			json_object_set_new(out, "lang", json_string(lang));
@@ -76,8 +125,12 @@ static int convert(void)
 		json_decref(o);
 	}
 	free(line);
-	fprintf(stderr, "{\"lines\":%lld,\"written\":%lld,\"bad\":%lld,\"text_bytes\":%lld,\"ar\":%lld,\"fr\":%lld}\n",
-		lines, written, bad, text_bytes, ar, fr);
+	free(seen.v);
+	buf_release(&key);
+	fprintf(stderr,
+		"{\"lines\":%lld,\"written\":%lld,\"repeats_dropped\":%lld,\"bad\":%lld,\"text_bytes\":%lld,\"ar\":%lld,"
+		"\"fr\":%lld}\n",
+		lines, written, repeats, bad, text_bytes, ar, fr);
 	return bad || ferror(stdout) ? 1 : 0;
 }
 
@@ -190,42 +243,70 @@ static void words_clear(struct words *w)
 }
 
 /*
- * The content words of a text, in order: runs of Arabic (or, for French, Latin)
- * letters, marks dropped, that the analyser keeps (not stop words), long enough,
- * and without the reversed lam-alef of PDF extraction ("اإلطار").
+ * The next word of text from *i: a run of Arabic (or, for French, Latin) letters,
+ * Arabic marks (harakat, tatweel) dropped, Latin lower-cased. Returns its number
+ * of letters, 0 at the end of the text.
+ */
+static size_t next_word(const char *text, size_t n, size_t *i, int fr, struct buf *w)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t len;
+	while (*i < n) {
+		uint32_t c = decode(s + *i, n - *i, &len);
+		if (fr ? latin_letter(c) : arabic_letter(c))
+			break;
+		*i += len;
+	}
+	buf_reset(w);
+	size_t letters = 0;
+	while (*i < n) {
+		uint32_t c = decode(s + *i, n - *i, &len);
+		if (fr ? latin_letter(c) : arabic_letter(c)) {
+			encode(w, fr ? latin_lower(c) : c);
+			letters++;
+		} else if (fr || !arabic_mark(c)) {
+			break;
+		}
+		*i += len;
+	}
+	return letters;
+}
+
+/*
+ * Whether an Arabic word may have been damaged by PDF extraction, which writes
+ * the lam-alef ligature backwards: "الإطار" becomes "اإلطار", "حالات" "حاالت",
+ * "للاستثمار" "لالستثمار". Since a damaged "ال" cannot be told from a real one,
+ * any alef (ا أ إ آ) followed by lam counts, except the article "ال" at the start
+ * of the word or after the proclitics و ف ب ك. Words such as "حالة" are lost
+ * too; the corpus has plenty of others.
+ */
+static int arabic_damaged(const char *w, size_t n)
+{
+	/* Arabic letters are two bytes each in UTF-8. */
+	int article_allowed = 1;
+	for (size_t i = 0; i + 4 <= n; i += 2) {
+		const unsigned char *c = (const unsigned char *)w + i;
+		int alef = c[0] == 0xD8 && (c[1] == 0xA7 || c[1] == 0xA3 || c[1] == 0xA5 || c[1] == 0xA2);
+		int lam_next = c[2] == 0xD9 && c[3] == 0x84;
+		if (alef && lam_next && !(article_allowed && c[1] == 0xA7))
+			return 1;
+		int proclitic = (c[0] == 0xD9 && (c[1] == 0x88 || c[1] == 0x81 || c[1] == 0x83)) || /* و ف ك */
+				(c[0] == 0xD8 && c[1] == 0xA8);                                     /* ب */
+		article_allowed = article_allowed && proclitic;
+	}
+	return 0;
+}
+
+/*
+ * The content words of a text, in order: words the analyser keeps (not stop
+ * words), long enough, and not damaged by PDF extraction.
  */
 static void content_words(struct analyser *an, const char *text, int fr, size_t max, struct words *out)
 {
-	const unsigned char *s = (const unsigned char *)text;
-	size_t n = strlen(text), i = 0;
+	size_t n = strlen(text), i = 0, letters;
 	struct buf w = BUF_INIT;
-	while (i < n && out->n < max) {
-		size_t len;
-		uint32_t c = decode(s + i, n - i, &len);
-		if (!(fr ? latin_letter(c) : arabic_letter(c))) {
-			i += len;
-			continue;
-		}
-		buf_reset(&w);
-		size_t letters = 0;
-		int damaged = 0;
-		uint32_t prev = 0;
-		while (i < n) {
-			c = decode(s + i, n - i, &len);
-			if (fr ? latin_letter(c) : arabic_letter(c)) {
-				if (!fr && prev == 0x627 && (c == 0x623 || c == 0x625 || c == 0x622))
-					damaged = 1;
-				encode(&w, fr ? latin_lower(c) : c);
-				letters++;
-				prev = c;
-			} else if (!fr && arabic_mark(c)) {
-				/* dropped */
-			} else {
-				break;
-			}
-			i += len;
-		}
-		if (damaged || letters < (fr ? 4u : 3u) || letters > 16)
+	while (out->n < max && (letters = next_word(text, n, &i, fr, &w))) {
+		if (letters < (fr ? 4u : 3u) || letters > 16 || (!fr && arabic_damaged(w.data, w.len)))
 			continue;
 		int terms = 0;
 		analyser_run(an, w.data, w.len, fr ? LANG_FR : LANG_NONE, ANALYSE_QUERY, count_term, &terms);

@@ -169,12 +169,12 @@ cleanup:
 int extract_too_big(const char *name, struct err *e)
 {
 	return err_set(e, ERR_TOO_BIG,
-		       "%s: the document has too much text to take in (more than %u MB); split it into smaller files",
-		       name, EXTRACT_MAX_TEXT >> 20);
+	               "%s: the document has too much text to take in (more than %u MB); split it into smaller files",
+	               name, EXTRACT_MAX_TEXT >> 20);
 }
 
 int extract_push(struct extract *x, enum block_type type, int level, int page, const char *text, size_t len,
-		 const char *name, struct err *e)
+                 const char *name, struct err *e)
 {
 	int rc = extract_add(x, type, level, page, text, len);
 	if (rc == ERR_TOO_BIG)
@@ -233,10 +233,9 @@ static enum extract_format format_from_ext(const char *name)
 		const char *ext;
 		enum extract_format fmt;
 	} map[] = {
-		{"txt", FMT_TXT},	{"text", FMT_TXT},  {"md", FMT_MD},	  {"markdown", FMT_MD},
-		{"mdown", FMT_MD},	{"mkd", FMT_MD},    {"html", FMT_HTML},	  {"htm", FMT_HTML},
-		{"xhtml", FMT_HTML}, {"jsonl", FMT_JSONL}, {"ndjson", FMT_JSONL}, {"pdf", FMT_PDF},
-		{"docx", FMT_DOCX},	{"odt", FMT_ODT},
+	    {"txt", FMT_TXT},      {"text", FMT_TXT},  {"md", FMT_MD},     {"markdown", FMT_MD}, {"mdown", FMT_MD},
+	    {"mkd", FMT_MD},       {"html", FMT_HTML}, {"htm", FMT_HTML},  {"xhtml", FMT_HTML},  {"jsonl", FMT_JSONL},
+	    {"ndjson", FMT_JSONL}, {"pdf", FMT_PDF},   {"docx", FMT_DOCX}, {"odt", FMT_ODT},
 	};
 	const char *ext = extension(name);
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
@@ -270,8 +269,8 @@ static int contains_ci(const char *s, size_t n, const char *needle)
  */
 static int looks_html(const char *s, size_t n)
 {
-	static const char *const tags[] = {"<body", "<head", "<title", "<meta", "<p>", "<p ", "<div", "<table",
-					   "<br", "<h1", "<h2", "<h3", "<ul", "<span", "<a "};
+	static const char *const tags[] = {"<body", "<head", "<title", "<meta", "<p>", "<p ",   "<div", "<table",
+	                                   "<br",   "<h1",   "<h2",    "<h3",   "<ul", "<span", "<a "};
 	size_t i = 0;
 
 	if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
@@ -374,22 +373,22 @@ static int unsupported(const char *name, const unsigned char *data, size_t n, st
 {
 	if (has_prefix(data, n, "PK\x03\x04", 4) || has_prefix(data, n, "PK\x05\x06", 4))
 		return err_set(e, ERR_UNSUPPORTED,
-			       "%s: this zip archive is not a Word (DOCX) or OpenDocument text (ODT) document, "
-			       "so it cannot be read",
-			       name);
+		               "%s: this zip archive is not a Word (DOCX) or OpenDocument text (ODT) document, "
+		               "so it cannot be read",
+		               name);
 	if (has_prefix(data, n, OLE_MAGIC, sizeof(OLE_MAGIC)))
 		return err_set(e, ERR_UNSUPPORTED,
-			       "%s: this is an older Microsoft Office file (.doc, .xls or .ppt); "
-			       "save it as DOCX or PDF and add that instead",
-			       name);
+		               "%s: this is an older Microsoft Office file (.doc, .xls or .ppt); "
+		               "save it as DOCX or PDF and add that instead",
+		               name);
 	return err_set(e, ERR_UNSUPPORTED,
-		       "%s: this kind of file is not supported (it is not PDF, DOCX, ODT, HTML, Markdown or "
-		       "plain text)",
-		       name);
+	               "%s: this kind of file is not supported (it is not PDF, DOCX, ODT, HTML, Markdown or "
+	               "plain text)",
+	               name);
 }
 
-int extract_run(const char *name, const unsigned char *data, size_t n, enum extract_format fmt,
-		struct extract *out, struct err *e)
+int extract_run(const char *name, const unsigned char *data, size_t n, enum extract_format fmt, struct extract *out,
+                struct err *e)
 {
 	int rc = 0;
 
@@ -420,8 +419,8 @@ int extract_run(const char *name, const unsigned char *data, size_t n, enum extr
 		rc = extract_pdf(name, data, n, out, e);
 		break;
 	case FMT_JSONL:
-		rc = err_set(e, ERR_UNSUPPORTED, "%s: a JSON Lines collection is read record by record, not as one document",
-			     name);
+		rc = err_set(e, ERR_UNSUPPORTED,
+		             "%s: a JSON Lines collection is read record by record, not as one document", name);
 		break;
 	case FMT_UNKNOWN:
 	default:

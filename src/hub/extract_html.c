@@ -20,10 +20,10 @@ struct html {
 	struct extract *x;
 	const char *name;
 	struct err *e;
-	struct buf cur;	 /* text of the block being read */
-	int heading;	 /* level of the heading being read, else 0 */
-	int pre;	 /* depth inside <pre>, where whitespace is kept */
-	int space;	 /* whitespace was seen and not yet written */
+	struct buf cur; /* text of the block being read */
+	int heading;    /* level of the heading being read, else 0 */
+	int pre;        /* depth inside <pre>, where whitespace is kept */
+	int space;      /* whitespace was seen and not yet written */
 	int rc;
 };
 
@@ -72,8 +72,8 @@ static int name_in(const xmlChar *name, const char *const *list, size_t n)
 /* Elements whose content is not document text. */
 static int skipped(const xmlNode *node)
 {
-	static const char *const names[] = {"script", "style",	"noscript", "template", "iframe", "object", "embed",
-					    "svg",    "canvas", "select",   "button",	"head",	  "frameset"};
+	static const char *const names[] = {"script", "style",  "noscript", "template", "iframe", "object",  "embed",
+	                                    "svg",    "canvas", "select",   "button",   "head",   "frameset"};
 	return name_in(node->name, names, sizeof(names) / sizeof(names[0])) ||
 	       xmlHasProp((xmlNode *)node, BAD_CAST "hidden") != NULL;
 }
@@ -82,12 +82,12 @@ static int skipped(const xmlNode *node)
 static int is_block(const xmlNode *node)
 {
 	static const char *const names[] = {
-		"address", "article", "aside",	 "blockquote", "body",	 "caption", "center", "dd",
-		"details", "dialog",  "dir",	 "div",	       "dl",	 "dt",	    "fieldset", "figcaption",
-		"figure",  "footer",  "form",	 "h1",	       "h2",	 "h3",	    "h4",	"h5",
-		"h6",	   "header",  "hgroup",	 "hr",	       "html",	 "legend",  "li",	"main",
-		"menu",	   "nav",     "ol",	 "p",	       "pre",	 "section", "summary", "table",
-		"tbody",   "tfoot",   "thead",	 "tr",	       "ul",	 "noframes"};
+	    "address", "article", "aside",  "blockquote", "body", "caption", "center",   "dd",
+	    "details", "dialog",  "dir",    "div",        "dl",   "dt",      "fieldset", "figcaption",
+	    "figure",  "footer",  "form",   "h1",         "h2",   "h3",      "h4",       "h5",
+	    "h6",      "header",  "hgroup", "hr",         "html", "legend",  "li",       "main",
+	    "menu",    "nav",     "ol",     "p",          "pre",  "section", "summary",  "table",
+	    "tbody",   "tfoot",   "thead",  "tr",         "ul",   "noframes"};
 	return name_in(node->name, names, sizeof(names) / sizeof(names[0]));
 }
 
@@ -103,7 +103,7 @@ static void flush(struct html *h)
 {
 	if (h->rc >= 0 && h->cur.len)
 		h->rc = extract_push(h->x, h->heading ? BLOCK_HEADING : BLOCK_PARA, h->heading, 0, h->cur.data,
-				     h->cur.len, h->name, h->e);
+		                     h->cur.len, h->name, h->e);
 	buf_reset(&h->cur);
 	h->space = 0;
 }
@@ -213,7 +213,7 @@ int extract_html(const char *name, const unsigned char *data, size_t n, struct e
 	}
 	extract_xml_quiet(&quiet);
 	doc = htmlReadMemory((const char *)data, (int)n, NULL, NULL,
-			     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER);
+	                     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER);
 	extract_xml_restore(&quiet);
 	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {

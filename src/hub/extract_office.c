@@ -21,16 +21,16 @@
 #include "hub/extract_priv.h"
 #include "base/banned.h"
 
-#define DC_NS "http://purl.org/dc/elements/1.1/"
-#define MC_NS "http://schemas.openxmlformats.org/markup-compatibility/2006"
-#define TEXT_NS "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+#define DC_NS     "http://purl.org/dc/elements/1.1/"
+#define MC_NS     "http://schemas.openxmlformats.org/markup-compatibility/2006"
+#define TEXT_NS   "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 #define OFFICE_NS "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-#define SVG_NS "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
-#define ODT_MIME "application/vnd.oasis.opendocument.text"
+#define SVG_NS    "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+#define ODT_MIME  "application/vnd.oasis.opendocument.text"
 #define DOCX_BODY "word/document.xml"
 
 /* Caps for the small parts: metadata, the manifest, the style list. */
-#define META_MAX (1u << 20)
+#define META_MAX   (1u << 20)
 #define STYLES_MAX (16u << 20)
 
 #define XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
@@ -66,7 +66,7 @@ cleanup:
  * missing and not required, or an error.
  */
 static int read_member(zip_t *za, const char *member, size_t cap, int required, struct buf *out, const char *name,
-		       const char *what, struct err *e)
+                       const char *what, struct err *e)
 {
 	zip_file_t *zf = NULL;
 	zip_stat_t st = {0};
@@ -79,9 +79,10 @@ static int read_member(zip_t *za, const char *member, size_t cap, int required, 
 	if (idx < 0)
 		idx = zip_name_locate(za, member, ZIP_FL_NOCASE);
 	if (idx < 0) {
-		rc = required ? err_set(e, ERR_FORMAT, "%s: the file is damaged or is not a real %s document (%s is missing)",
-					name, what, member)
-			      : 1;
+		rc = required ? err_set(e, ERR_FORMAT,
+		                        "%s: the file is damaged or is not a real %s document (%s is missing)", name,
+		                        what, member)
+		              : 1;
 		goto cleanup;
 	}
 	zip_stat_init(&st);
@@ -91,15 +92,15 @@ static int read_member(zip_t *za, const char *member, size_t cap, int required, 
 	}
 	if ((st.valid & ZIP_STAT_SIZE) && st.size > cap) {
 		rc = err_set(e, ERR_TOO_BIG,
-			     "%s: the document is too big to take in (%s would unpack to more than %zu MB)", name,
-			     member, cap >> 20);
+		             "%s: the document is too big to take in (%s would unpack to more than %zu MB)", name,
+		             member, cap >> 20);
 		goto cleanup;
 	}
 	if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
 		rc = err_set(e, ERR_ENCRYPTED,
-			     "%s: the document is protected by a password; save a copy without the password and add "
-			     "that instead",
-			     name);
+		             "%s: the document is protected by a password; save a copy without the password and add "
+		             "that instead",
+		             name);
 		goto cleanup;
 	}
 	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
@@ -107,12 +108,12 @@ static int read_member(zip_t *za, const char *member, size_t cap, int required, 
 		int code = zip_error_code_zip(zip_get_error(za));
 		if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_ENCRNOTSUPP)
 			rc = err_set(e, ERR_ENCRYPTED,
-				     "%s: the document is protected by a password; save a copy without the password "
-				     "and add that instead",
-				     name);
+			             "%s: the document is protected by a password; save a copy without the password "
+			             "and add that instead",
+			             name);
 		else if (code == ZIP_ER_COMPNOTSUPP)
 			rc = err_set(e, ERR_FORMAT, "%s: the file uses a kind of compression that cannot be read (%s)",
-				     name, member);
+			             name, member);
 		else
 			rc = err_set(e, ERR_FORMAT, "%s: the file is damaged (%s cannot be unpacked)", name, member);
 		goto cleanup;
@@ -121,7 +122,7 @@ static int read_member(zip_t *za, const char *member, size_t cap, int required, 
 		zip_int64_t got = zip_fread(zf, chunk, sizeof(chunk));
 		if (got < 0) {
 			rc = err_set(e, ERR_FORMAT, "%s: the file is damaged or incomplete (%s cannot be unpacked)",
-				     name, member);
+			             name, member);
 			goto cleanup;
 		}
 		if (got == 0)
@@ -129,8 +130,8 @@ static int read_member(zip_t *za, const char *member, size_t cap, int required, 
 		/* The running cap: the archive's declared size may lie. */
 		if (buf_append(out, chunk, (size_t)got)) {
 			rc = err_set(e, ERR_TOO_BIG,
-				     "%s: the document is too big to take in (%s would unpack to more than %zu MB)",
-				     name, member, cap >> 20);
+			             "%s: the document is too big to take in (%s would unpack to more than %zu MB)",
+			             name, member, cap >> 20);
 			goto cleanup;
 		}
 	}
@@ -240,7 +241,7 @@ static int bad_xml(const char *name, const char *member, const struct xml_err *x
 {
 	if (xe->line > 0)
 		return err_set(e, ERR_FORMAT, "%s: the file is damaged (%s is broken at line %d)", name, member,
-			       xe->line);
+		               xe->line);
 	return err_set(e, ERR_FORMAT, "%s: the file is damaged (%s is broken)", name, member);
 }
 
@@ -563,7 +564,7 @@ static int docx_skipped(const char *ns, const char *ln)
 }
 
 static int docx_body(const char *name, const struct buf *xml, const struct styles *styles, struct extract *x,
-		     struct err *e)
+                     struct err *e)
 {
 	struct collect c = {0};
 	struct xml_err xe = {0};
@@ -617,8 +618,8 @@ static int docx_body(const char *name, const struct buf *xml, const struct style
 			else if (is_w(ns, ln, "t"))
 				in_t = 0;
 		} else if (t && in_t &&
-			   (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-			    type == XML_READER_TYPE_WHITESPACE || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
+		           (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+		            type == XML_READER_TYPE_WHITESPACE || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
 			const char *v = (const char *)xmlTextReaderConstValue(r);
 			if (v)
 				buf_appends(t, v);
@@ -652,12 +653,13 @@ static int ole_file(const char *name, const unsigned char *data, size_t n, struc
 	static const char ENCRYPTED[] = "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
 	if (extract_find(data, n, ENCRYPTED, sizeof(ENCRYPTED) - 1))
 		return err_set(e, ERR_ENCRYPTED,
-			       "%s: the document is protected by a password; save a copy without the password and add "
-			       "that instead",
-			       name);
-	return err_set(e, ERR_FORMAT, "%s: this is an older Word file (.doc), not DOCX; save it as DOCX or PDF and add "
-				      "that instead",
-		       name);
+		               "%s: the document is protected by a password; save a copy without the password and add "
+		               "that instead",
+		               name);
+	return err_set(e, ERR_FORMAT,
+	               "%s: this is an older Word file (.doc), not DOCX; save it as DOCX or PDF and add "
+	               "that instead",
+	               name);
 }
 
 static int docx(const char *name, const unsigned char *data, size_t n, struct extract *x, struct err *e)
@@ -673,8 +675,9 @@ static int docx(const char *name, const unsigned char *data, size_t n, struct ex
 	}
 	za = open_zip(data, n);
 	if (!za) {
-		rc = err_set(e, ERR_FORMAT, "%s: the file is damaged or incomplete (it cannot be opened as a %s document)",
-			     name, DOCX_WHAT);
+		rc = err_set(e, ERR_FORMAT,
+		             "%s: the file is damaged or incomplete (it cannot be opened as a %s document)", name,
+		             DOCX_WHAT);
 		goto cleanup;
 	}
 	rc = read_member(za, DOCX_BODY, EXTRACT_MAX_UNZIPPED, 1, &xml, name, DOCX_WHAT, e);
@@ -698,10 +701,10 @@ cleanup:
 /* ODF elements whose content is not part of the running text. */
 static int odt_skipped(const char *ns, const char *ln)
 {
-	static const char *const text_skip[] = {"tracked-changes",   "note-citation",	  "table-of-content",
-						"alphabetical-index", "illustration-index", "table-index",
-						"object-index",	     "user-index",	  "bibliography",
-						"sequence-decls",    "variable-decls",	  "user-field-decls"};
+	static const char *const text_skip[] = {"tracked-changes",    "note-citation",      "table-of-content",
+	                                        "alphabetical-index", "illustration-index", "table-index",
+	                                        "object-index",       "user-index",         "bibliography",
+	                                        "sequence-decls",     "variable-decls",     "user-field-decls"};
 	if (ns_is(ns, TEXT_NS)) {
 		for (size_t i = 0; i < sizeof(text_skip) / sizeof(text_skip[0]); i++)
 			if (!strcmp(ln, text_skip[i]))
@@ -761,7 +764,7 @@ static int odt_body(const char *name, const struct buf *xml, struct extract *x, 
 			if (text_ns && (!strcmp(ln, "p") || !strcmp(ln, "h")))
 				para_close(&c);
 		} else if (t && (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-				 type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
+		                 type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
 			const char *v = (const char *)xmlTextReaderConstValue(r);
 			if (v)
 				append_collapsed(t, v);
@@ -793,17 +796,18 @@ static int odt(const char *name, const unsigned char *data, size_t n, struct ext
 	int rc = 0;
 
 	if (!za) {
-		rc = err_set(e, ERR_FORMAT, "%s: the file is damaged or incomplete (it cannot be opened as an %s document)",
-			     name, ODT_WHAT);
+		rc = err_set(e, ERR_FORMAT,
+		             "%s: the file is damaged or incomplete (it cannot be opened as an %s document)", name,
+		             ODT_WHAT);
 		goto cleanup;
 	}
 	/* An encrypted ODT keeps its parts encrypted and says so in the manifest. */
 	if (read_member(za, "META-INF/manifest.xml", META_MAX, 0, &xml, "", "", NULL) == 0 &&
 	    extract_find(xml.data, xml.len, "encryption-data", 15)) {
 		rc = err_set(e, ERR_ENCRYPTED,
-			     "%s: the document is protected by a password; save a copy without the password and add "
-			     "that instead",
-			     name);
+		             "%s: the document is protected by a password; save a copy without the password and add "
+		             "that instead",
+		             name);
 		goto cleanup;
 	}
 	rc = read_member(za, "content.xml", EXTRACT_MAX_UNZIPPED, 1, &xml, name, ODT_WHAT, e);

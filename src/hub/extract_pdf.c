@@ -96,7 +96,7 @@ struct pline {
 	size_t *v; /* indices into the page's characters, in poppler's order */
 	size_t n, alloc;
 	double x1, x2, y1, y2;
-	int rtl, ltr;	  /* strong characters of each direction */
+	int rtl, ltr;     /* strong characters of each direction */
 	int blank_before; /* poppler left an empty line before this one */
 };
 
@@ -121,7 +121,7 @@ static void line_add(struct pline *ln, const struct pchar *ch, size_t i)
 	ln->rtl += cls == CLS_R;
 	ln->ltr += cls == CLS_L && ch[i].cp > '9';
 	if (ch[i].cp == ' ')
-		return; /* spaces can be stretched oddly; they do not place a line */
+		return;        /* spaces can be stretched oddly; they do not place a line */
 	if (ln->x2 < ln->x1) { /* the first character with a box */
 		ln->x1 = ch[i].x1;
 		ln->x2 = ch[i].x2;
@@ -437,9 +437,9 @@ int extract_pdf(const char *name, const unsigned char *data, size_t n, struct ex
 	if (!doc) {
 		if (gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED)
 			rc = err_set(e, ERR_ENCRYPTED,
-				     "%s: the PDF is protected by a password; save a copy without the password (or ask "
-				     "for one) and add that instead",
-				     name);
+			             "%s: the PDF is protected by a password; save a copy without the password (or ask "
+			             "for one) and add that instead",
+			             name);
 		else
 			rc = err_set(e, ERR_FORMAT, "%s: the file is damaged or incomplete (not a readable PDF)", name);
 		goto cleanup;
@@ -464,9 +464,9 @@ int extract_pdf(const char *name, const unsigned char *data, size_t n, struct ex
 	}
 	if (!x->n) {
 		rc = err_set(e, ERR_EMPTY,
-			     "%s: the PDF has no text layer (it looks like a scanned image); run text recognition "
-			     "(OCR) on it first, for example with ocrmypdf, then add the result",
-			     name);
+		             "%s: the PDF has no text layer (it looks like a scanned image); run text recognition "
+		             "(OCR) on it first, for example with ocrmypdf, then add the result",
+		             name);
 		goto cleanup;
 	}
 	char *title = poppler_document_get_title(doc);

@@ -47,7 +47,7 @@ const void *extract_find(const void *hay, size_t n, const void *needle, size_t m
 
 /* extract_add that also words the message when the text limit is passed. */
 int extract_push(struct extract *x, enum block_type type, int level, int page, const char *text, size_t len,
-		 const char *name, struct err *e);
+                 const char *name, struct err *e);
 /* The message for "more text than EXTRACT_MAX_TEXT"; returns ERR_TOO_BIG. */
 int extract_too_big(const char *name, struct err *e);
 /* Cleans s like block text (on one line) and makes it x->title; an empty title stays NULL. */

@@ -14,7 +14,7 @@
 
 /* UTF-16 (after its BOM) to UTF-8 with glibc's iconv. */
 static int utf16_to_utf8(const char *name, const unsigned char *d, size_t n, int big_endian, struct buf *out,
-			 struct err *e)
+                         struct err *e)
 {
 	int rc = 0;
 	iconv_t cd = iconv_open("UTF-8", big_endian ? "UTF-16BE" : "UTF-16LE");
@@ -76,7 +76,7 @@ int extract_decode_text(const char *name, const unsigned char *data, size_t n, s
 	}
 	if (utf8_validate((const char *)data + skip, n - skip, &line, &at)) {
 		rc = err_set(e, ERR_ENCODING, "%s: not valid UTF-8 text (line %zu, byte %zu); save it as UTF-8", name,
-			     line, at + skip);
+		             line, at + skip);
 		goto cleanup;
 	}
 	if (n - skip > EXTRACT_MAX_TEXT) {
@@ -227,7 +227,7 @@ int extract_md(const char *name, const unsigned char *data, size_t n, struct ext
 			cmark_iter_reset(it, node, CMARK_EVENT_EXIT);
 			if (type == CMARK_NODE_HEADING)
 				rc = extract_push(x, BLOCK_HEADING, cmark_node_get_heading_level(node), 0, block.data,
-						  block.len, name, e);
+				                  block.len, name, e);
 			else
 				rc = extract_push(x, BLOCK_PARA, 0, 0, block.data, block.len, name, e);
 			break;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/alloc.h"
@@ -112,12 +113,37 @@ static void hash_hex(const void *data, size_t n, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+/*
+ * Documents are written in batches committed every BATCH_MS or BATCH_DOCS documents,
+ * so a collection of small documents is not one disk commit (and one index segment)
+ * per line, and the write lock is never held for long. Each document is still whole
+ * or absent: a batch commits only whole documents, and if the database refuses one
+ * (disk full...) the whole batch is rolled back and reported as not added. (No
+ * savepoint per document: FTS5 writes its pending index at every savepoint, which
+ * would undo the batching.) What a batch added is reported once it is committed, so
+ * "added" always means "in the hub".
+ */
+#define BATCH_MS 250
+#define BATCH_DOCS 2000
+
+struct pending {
+	struct ingest_item item;
+	char *source, *title, *format;
+	char *created_file; /* original written for this document, to delete if the batch fails */
+};
+
 struct ingest {
 	struct hub *h;
 	const struct ingest_opts *o;
 	unsigned long long total, done;
 	int failed;
 	struct legal_refs refs;
+	int in_batch, batch_docs;
+	struct timespec batch_start;
+	struct pending *pend;
+	size_t npend, pend_alloc;
+	char commit_error[1200];
+	sqlite3_stmt *st_doc, *st_pas, *st_idx, *st_ref, *st_hash;
 };
 
 static void report(struct ingest *in, const struct ingest_item *item)
@@ -128,18 +154,97 @@ static void report(struct ingest *in, const struct ingest_item *item)
 		in->o->on_item(in->o->ctx, item);
 }
 
+static void defer_report(struct ingest *in, const struct ingest_item *item, const char *created_file)
+{
+	in->pend = xgrow(in->pend, &in->pend_alloc, in->npend + 1, sizeof(*in->pend));
+	struct pending *p = &in->pend[in->npend++];
+	p->item = *item;
+	p->source = xstrdup(item->source);
+	p->title = item->title ? xstrdup(item->title) : NULL;
+	p->format = item->format ? xstrdup(item->format) : NULL;
+	p->item.source = p->source;
+	p->item.title = p->title;
+	p->item.format = p->format;
+	p->item.message = NULL;
+	p->created_file = created_file ? xstrdup(created_file) : NULL;
+}
+
+static void forget_original(struct hub *h, const char *rel);
+
+static long elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+/* Ends the open batch, committing it (or rolling it back when `error` is given), and reports its documents. */
+static void batch_end(struct ingest *in, const char *error)
+{
+	struct err e = ERR_INIT;
+	int failed = 0;
+	if (error) {
+		db_rollback(in->h->db);
+		failed = 1;
+		snprintf(in->commit_error, sizeof(in->commit_error), "not saved, the database refused: %s", error);
+	} else if (in->in_batch && db_commit(in->h->db, &e)) {
+		failed = 1;
+		snprintf(in->commit_error, sizeof(in->commit_error), "not saved: %s", e.msg);
+	}
+	in->in_batch = 0;
+	in->batch_docs = 0;
+	for (size_t i = 0; i < in->npend; i++) {
+		struct pending *p = &in->pend[i];
+		if (failed) {
+			p->item.status = INGEST_FAILED;
+			p->item.message = in->commit_error;
+			p->item.doc_id = 0;
+			if (p->created_file)
+				forget_original(in->h, p->created_file);
+		}
+		report(in, &p->item);
+		free(p->created_file);
+		free(p->source);
+		free(p->title);
+		free(p->format);
+	}
+	in->npend = 0;
+}
+
+static void batch_commit(struct ingest *in)
+{
+	batch_end(in, NULL);
+}
+
+static void batch_maybe_commit(struct ingest *in)
+{
+	if (in->in_batch && (in->batch_docs >= BATCH_DOCS || elapsed_ms(&in->batch_start) >= BATCH_MS))
+		batch_commit(in);
+}
+
+static sqlite3_stmt *stmt(struct ingest *in, sqlite3_stmt **slot, const char *sql)
+{
+	if (!*slot)
+		*slot = db_prepare(in->h->db, sql);
+	sqlite3_reset(*slot);
+	sqlite3_clear_bindings(*slot);
+	return *slot;
+}
+
 static void progress(struct ingest *in, const char *current)
 {
 	if (in->o->on_progress)
 		in->o->on_progress(in->o->ctx, in->done, in->total, current);
 }
 
-static long long find_by_hash(struct hub *h, const char *hash)
+static sqlite3_stmt *stmt(struct ingest *in, sqlite3_stmt **slot, const char *sql);
+
+static long long find_by_hash(struct ingest *in, const char *hash)
 {
-	sqlite3_stmt *st = db_prepare(h->db, "SELECT id FROM documents WHERE hash = ?1");
+	sqlite3_stmt *st = stmt(in, &in->st_hash, "SELECT id FROM documents WHERE hash = ?1");
 	db_bind_text(st, 1, hash);
 	long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return id;
 }
 
@@ -157,19 +262,26 @@ struct newdoc {
 		}                                                                                                      \
 	} while (0)
 
-/* Writes one document and its passages, index entries and references in one transaction. */
+/*
+ * Writes one document with its passages, index entries and references into the open
+ * batch. On a database error the batch is rolled back (see batch_end).
+ */
 static int store_document(struct ingest *in, const struct newdoc *d, const struct passage_drafts *p, long long *id_out,
 			  struct err *e)
 {
 	struct hub *h = in->h;
-	sqlite3_stmt *doc = NULL, *pas = NULL, *idx = NULL, *ref = NULL;
 	struct buf body = BUF_INIT;
 	int en = !strcmp(d->lang, "en");
 
-	if (db_begin(h->db, e))
-		return ERR_DB;
-	doc = db_prepare(h->db, "INSERT INTO documents(ext_id, hash, file, source, format, title, kind, lang, issuer, "
-				"date, url, pages, bytes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
+	if (!in->in_batch) {
+		if (db_begin(h->db, e))
+			return ERR_DB;
+		in->in_batch = 1;
+		clock_gettime(CLOCK_MONOTONIC, &in->batch_start);
+	}
+	sqlite3_stmt *doc = stmt(in, &in->st_doc,
+				 "INSERT INTO documents(ext_id, hash, file, source, format, title, kind, lang, issuer, "
+				 "date, url, pages, bytes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
 	db_bind_text(doc, 1, d->ext_id);
 	db_bind_text(doc, 2, d->hash);
 	db_bind_text(doc, 3, d->file);
@@ -186,19 +298,17 @@ static int store_document(struct ingest *in, const struct newdoc *d, const struc
 	SQLCHECK(sqlite3_step(doc));
 	long long doc_id = sqlite3_last_insert_rowid(h->db);
 
-	pas = db_prepare(h->db, "INSERT INTO passages(doc_id, seq, page, heading, article, text) VALUES (?1,?2,?3,?4,?5,?6)");
-	idx = db_prepare(h->db, "INSERT INTO passage_index(rowid, body) VALUES (?1, ?2)");
-	ref = db_prepare(h->db, "INSERT INTO legal_refs(passage_id, doc_id, kind, number, article, key, raw) "
-				"VALUES (?1,?2,?3,?4,?5,?6,?7)");
 	for (size_t i = 0; i < p->n; i++) {
 		const struct passage_draft *pd = &p->v[i];
-		sqlite3_reset(pas);
+		sqlite3_stmt *pas = stmt(in, &in->st_pas,
+					 "INSERT INTO passages(doc_id, seq, page, heading, article, text) "
+					 "VALUES (?1,?2,?3,?4,?5,?6)");
 		sqlite3_bind_int64(pas, 1, doc_id);
 		sqlite3_bind_int(pas, 2, (int)i + 1);
 		sqlite3_bind_int(pas, 3, pd->page);
 		db_bind_text(pas, 4, pd->heading);
 		db_bind_text(pas, 5, pd->article);
-		db_bind_text(pas, 6, pd->text);
+		sqlite3_bind_text(pas, 6, pd->text, -1, SQLITE_STATIC);
 		SQLCHECK(sqlite3_step(pas));
 		long long pid = sqlite3_last_insert_rowid(h->db);
 
@@ -206,7 +316,7 @@ static int store_document(struct ingest *in, const struct newdoc *d, const struc
 		if (en)
 			buf_appends(&body, TEXT_LANG_TAG_EN);
 		buf_appends(&body, pd->text);
-		sqlite3_reset(idx);
+		sqlite3_stmt *idx = stmt(in, &in->st_idx, "INSERT INTO passage_index(rowid, body) VALUES (?1, ?2)");
 		sqlite3_bind_int64(idx, 1, pid);
 		sqlite3_bind_text(idx, 2, body.data, (int)body.len, SQLITE_STATIC);
 		SQLCHECK(sqlite3_step(idx));
@@ -217,36 +327,27 @@ static int store_document(struct ingest *in, const struct newdoc *d, const struc
 			const struct legal_ref *lr = &in->refs.v[r];
 			if (hub_ref_is_label(lr, pd->article, pd->text))
 				continue;
-			sqlite3_reset(ref);
+			sqlite3_stmt *ref = stmt(in, &in->st_ref,
+						 "INSERT INTO legal_refs(passage_id, doc_id, kind, number, article, key, "
+						 "raw) VALUES (?1,?2,?3,?4,?5,?6,?7)");
 			sqlite3_bind_int64(ref, 1, pid);
 			sqlite3_bind_int64(ref, 2, doc_id);
 			db_bind_text(ref, 3, lr->kind);
 			db_bind_text(ref, 4, lr->number);
 			if (lr->article)
 				sqlite3_bind_int(ref, 5, lr->article);
-			else
-				sqlite3_bind_null(ref, 5);
 			db_bind_text(ref, 6, lr->key);
 			sqlite3_bind_text(ref, 7, pd->text + lr->start, (int)(lr->end - lr->start), SQLITE_STATIC);
 			SQLCHECK(sqlite3_step(ref));
 		}
 	}
-	sqlite3_finalize(doc);
-	sqlite3_finalize(pas);
-	sqlite3_finalize(idx);
-	sqlite3_finalize(ref);
 	buf_release(&body);
-	if (db_commit(h->db, e))
-		return ERR_DB;
+	in->batch_docs++;
 	*id_out = doc_id;
 	return 0;
 fail:
-	sqlite3_finalize(doc);
-	sqlite3_finalize(pas);
-	sqlite3_finalize(idx);
-	sqlite3_finalize(ref);
 	buf_release(&body);
-	db_rollback(h->db);
+	batch_end(in, e->msg);
 	return ERR_DB;
 }
 
@@ -311,7 +412,7 @@ static void add_file(struct ingest *in, const char *path, const struct buf *data
 
 	extract_init(&x);
 	hash_hex(data->data, data->len, hash);
-	long long existing = find_by_hash(h, hash);
+	long long existing = find_by_hash(in, hash);
 	if (existing) {
 		item.status = INGEST_DUPLICATE;
 		item.doc_id = existing;
@@ -358,7 +459,8 @@ static void add_file(struct ingest *in, const char *path, const struct buf *data
 	item.doc_id = id;
 	item.passages = (int)p.n;
 	item.title = title;
-	report(in, &item);
+	defer_report(in, &item, created == 1 ? rel : NULL);
+	batch_maybe_commit(in);
 	goto done;
 fail:
 	item.message = e.msg;
@@ -389,7 +491,6 @@ static const char *json_str(json_t *o, const char *field, int line, const char *
 
 static void add_collection_line(struct ingest *in, const char *path, int line, const char *s, size_t n)
 {
-	struct hub *h = in->h;
 	const struct doc_meta *m = &in->o->meta;
 	char source[4096];
 	snprintf(source, sizeof(source), "%s:%d", path, line);
@@ -446,7 +547,7 @@ static void add_collection_line(struct ingest *in, const char *path, int line, c
 	char hash[65];
 	hash_hex(key.data, key.len, hash);
 	buf_release(&key);
-	long long existing = find_by_hash(h, hash);
+	long long existing = find_by_hash(in, hash);
 	if (existing) {
 		item.status = INGEST_DUPLICATE;
 		item.doc_id = existing;
@@ -473,7 +574,8 @@ static void add_collection_line(struct ingest *in, const char *path, int line, c
 	item.doc_id = doc_id;
 	item.passages = (int)p.n;
 	item.title = title;
-	report(in, &item);
+	defer_report(in, &item, NULL);
+	batch_maybe_commit(in);
 	goto done;
 fail:
 	item.message = e.msg;
@@ -557,13 +659,18 @@ static int collect(const char *file, void *ctx)
 
 int hub_add_paths(struct hub *h, char *const *paths, int n, const struct ingest_opts *o, struct err *e)
 {
-	struct ingest in = {h, o, 0, 0, 0, {NULL, 0, 0}};
+	struct ingest in;
+	struct ingest *in_ptr = &in;
+	memset(&in, 0, sizeof(in));
+	in.h = h;
+	in.o = o;
 	struct file_list files = {NULL, NULL, 0, 0, 0};
 	struct buf data = BUF_INIT;
 	size_t max = o->max_file_bytes ? o->max_file_bytes : HUB_MAX_FILE;
 
 	if (hub_meta_validate(&o->meta, e))
 		return e->code;
+	db_exec(h->db, "PRAGMA wal_autocheckpoint = 16384", NULL);
 	for (int i = 0; i < n; i++) {
 		struct err we = ERR_INIT;
 		if (fs_walk(paths[i], collect, &files, &we)) {
@@ -602,6 +709,16 @@ int hub_add_paths(struct hub *h, char *const *paths, int n, const struct ingest_
 		}
 		progress(&in, path);
 	}
+	batch_commit(in_ptr);
+	free(in.pend);
+	sqlite3_finalize(in.st_doc);
+	sqlite3_finalize(in.st_pas);
+	sqlite3_finalize(in.st_idx);
+	sqlite3_finalize(in.st_ref);
+	sqlite3_finalize(in.st_hash);
+	/* The log of changes was let grow during the import; fold it into the database now. */
+	sqlite3_wal_checkpoint_v2(h->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	db_exec(h->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
 	buf_release(&data);
 	for (size_t i = 0; i < files.n; i++)
 		free(files.v[i]);

@@ -82,34 +82,6 @@ static void load_stops(void)
 	wordset_load(&stop_en, "stopwords/en.txt");
 }
 
-/* ---- the analyser ---- */
-
-struct analyser {
-	struct sb_stemmer *ar, *fr, *en;
-};
-
-struct analyser *analyser_new(void)
-{
-	pthread_once(&stops_once, load_stops);
-	struct analyser *a = xcalloc(1, sizeof(*a));
-	a->ar = sb_stemmer_new("arabic", "UTF_8");
-	a->fr = sb_stemmer_new("french", "UTF_8");
-	a->en = sb_stemmer_new("english", "UTF_8");
-	if (!a->ar || !a->fr || !a->en)
-		BUG("the Snowball stemmers for arabic, french and english are not available");
-	return a;
-}
-
-void analyser_free(struct analyser *a)
-{
-	if (!a)
-		return;
-	sb_stemmer_delete(a->ar);
-	sb_stemmer_delete(a->fr);
-	sb_stemmer_delete(a->en);
-	free(a);
-}
-
 /* ---- character classes ---- */
 
 enum cls { C_SEP, C_AR, C_LATIN, C_DIGIT, C_OTHER, C_MARK, C_APOS, C_NUMSEP };
@@ -203,6 +175,102 @@ static void term_set(struct term *t, const char *s, size_t n)
 	memcpy(t->s, s, n);
 	t->n = n;
 	t->s[n] = '\0';
+}
+
+/* ---- a cache of analysed words ----
+ * Words repeat (a few thousand make most of any text), and stemming them is the
+ * costliest step: each analyser remembers its last CACHE_SLOTS distinct words. */
+
+#define CACHE_SLOTS 16384
+#define CACHE_WORD 48
+
+struct cache_entry {
+	char key; /* 0 when empty; otherwise what kind of analysis ('d', 'q', 'f', 'e'...) */
+	unsigned char nword, nstem, nalt;
+	char word[CACHE_WORD], stem[CACHE_WORD], alt[CACHE_WORD];
+};
+
+struct cache {
+	struct cache_entry *slots;
+	size_t used;
+};
+
+static size_t cache_slot(char key, const struct term *w)
+{
+	return (size_t)((hash_bytes(w->s, w->n) ^ (uint64_t)(unsigned char)key) & (CACHE_SLOTS - 1));
+}
+
+static int cache_get(struct cache *c, char key, const struct term *w, struct term *stem, struct term *alt)
+{
+	if (!c->slots || w->n >= CACHE_WORD)
+		return 0;
+	for (size_t i = cache_slot(key, w), probes = 0; probes < 8; i = (i + 1) & (CACHE_SLOTS - 1), probes++) {
+		const struct cache_entry *e = &c->slots[i];
+		if (!e->key)
+			return 0;
+		if (e->key == key && e->nword == w->n && !memcmp(e->word, w->s, w->n)) {
+			term_set(stem, e->stem, e->nstem);
+			term_set(alt, e->alt, e->nalt);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void cache_put(struct cache *c, char key, const struct term *w, const struct term *stem, const struct term *alt)
+{
+	if (w->n >= CACHE_WORD || stem->n >= CACHE_WORD || alt->n >= CACHE_WORD)
+		return;
+	if (!c->slots)
+		c->slots = xcalloc(CACHE_SLOTS, sizeof(*c->slots));
+	if (c->used >= CACHE_SLOTS / 2) { /* full enough: start again rather than probe long chains */
+		memset(c->slots, 0, CACHE_SLOTS * sizeof(*c->slots));
+		c->used = 0;
+	}
+	for (size_t i = cache_slot(key, w), probes = 0; probes < 8; i = (i + 1) & (CACHE_SLOTS - 1), probes++) {
+		struct cache_entry *e = &c->slots[i];
+		if (e->key)
+			continue;
+		e->key = key;
+		e->nword = (unsigned char)w->n;
+		e->nstem = (unsigned char)stem->n;
+		e->nalt = (unsigned char)alt->n;
+		memcpy(e->word, w->s, w->n);
+		memcpy(e->stem, stem->s, stem->n);
+		memcpy(e->alt, alt->s, alt->n);
+		c->used++;
+		return;
+	}
+}
+
+/* ---- the analyser ---- */
+
+struct analyser {
+	struct sb_stemmer *ar, *fr, *en;
+	struct cache cache;
+};
+
+struct analyser *analyser_new(void)
+{
+	pthread_once(&stops_once, load_stops);
+	struct analyser *a = xcalloc(1, sizeof(*a));
+	a->ar = sb_stemmer_new("arabic", "UTF_8");
+	a->fr = sb_stemmer_new("french", "UTF_8");
+	a->en = sb_stemmer_new("english", "UTF_8");
+	if (!a->ar || !a->fr || !a->en)
+		BUG("the Snowball stemmers for arabic, french and english are not available");
+	return a;
+}
+
+void analyser_free(struct analyser *a)
+{
+	if (!a)
+		return;
+	sb_stemmer_delete(a->ar);
+	sb_stemmer_delete(a->fr);
+	sb_stemmer_delete(a->en);
+	free(a->cache.slots);
+	free(a);
 }
 
 /* ---- Arabic ---- */
@@ -360,46 +428,66 @@ static int emit(struct run *r, int flags, const struct term *t, size_t start, si
 	return r->fn(r->ctx, flags, t->s, t->n, start, end);
 }
 
+/* Computes the term and its alternative (empty when none) for a normalised Arabic word. */
+static void arabic_terms(struct run *r, uint32_t *w, size_t n, const struct term *norm0, struct term *stem,
+			 struct term *alt)
+{
+	struct term norm, folded = *norm0;
+	uint32_t v[MAX_TOKEN_CPS];
+
+	stem->n = alt->n = 0;
+	stem->s[0] = alt->s[0] = '\0';
+	/* the stop list is written with ه for a final ة */
+	fold_final_ta_marbuta(&folded);
+	if (wordset_has(&stop_ar, folded.s, folded.n))
+		return;
+	size_t off = strip_conjunction(w, n);
+	cps_to_term(w + off, n - off, &norm);
+	stem_into(r->a->ar, norm.s, norm.n, stem);
+	fix_plural(&norm, stem);
+	fold_final_ta_marbuta(stem);
+	if (!(r->mode & ANALYSE_QUERY) && lam_alef_variant(w + off, n - off, v)) {
+		struct term vnorm;
+		cps_to_term(v, n - off, &vnorm);
+		stem_into(r->a->ar, vnorm.s, vnorm.n, alt);
+		fix_plural(&vnorm, alt);
+		fold_final_ta_marbuta(alt);
+		if (alt->n == stem->n && !memcmp(alt->s, stem->s, stem->n))
+			alt->n = 0, alt->s[0] = '\0';
+	}
+}
+
+static int emit_pair(struct run *r, const struct term *stem, const struct term *alt, size_t start, size_t end)
+{
+	int rc = emit(r, 0, stem, start, end);
+	if (!rc && stem->n && alt->n)
+		rc = emit(r, ANALYSER_COLOCATED, alt, start, end);
+	return rc;
+}
+
 static int arabic_word(struct run *r, uint32_t *w, size_t n, size_t start, size_t end)
 {
-	struct term norm, stem, vstem;
-	uint32_t v[MAX_TOKEN_CPS];
-	int rc;
+	struct term norm, stem, alt;
 
 	repair_initial_lam_alef(w, n);
 	fold_arabic(w, n);
 	cps_to_term(w, n, &norm);
-	{
-		/* the stop list is written with ه for a final ة */
+	if (r->mode & ANALYSE_PREFIX) {
 		struct term folded = norm;
 		fold_final_ta_marbuta(&folded);
 		if (wordset_has(&stop_ar, folded.s, folded.n))
 			return 0;
-	}
-	if (r->mode & ANALYSE_PREFIX) {
 		size_t skip = 0;
-		if (is_article_prefix(w, n, &skip) && n - skip >= 2) {
+		if (is_article_prefix(w, n, &skip) && n - skip >= 2)
 			cps_to_term(w + skip, n - skip, &norm);
-		}
 		return emit(r, 0, &norm, start, end);
 	}
-	size_t off = strip_conjunction(w, n);
-	cps_to_term(w + off, n - off, &norm);
-	stem_into(r->a->ar, norm.s, norm.n, &stem);
-	fix_plural(&norm, &stem);
-	fold_final_ta_marbuta(&stem);
-	if ((rc = emit(r, 0, &stem, start, end)))
-		return rc;
-	if (!(r->mode & ANALYSE_QUERY) && lam_alef_variant(w + off, n - off, v)) {
-		struct term vnorm;
-		cps_to_term(v, n - off, &vnorm);
-		stem_into(r->a->ar, vnorm.s, vnorm.n, &vstem);
-		fix_plural(&vnorm, &vstem);
-		fold_final_ta_marbuta(&vstem);
-		if (vstem.n != stem.n || memcmp(vstem.s, stem.s, stem.n))
-			return emit(r, ANALYSER_COLOCATED, &vstem, start, end);
-	}
-	return 0;
+	char key = (r->mode & ANALYSE_QUERY) ? 'q' : 'd';
+	if (cache_get(&r->a->cache, key, &norm, &stem, &alt))
+		return emit_pair(r, &stem, &alt, start, end);
+	arabic_terms(r, w, n, &norm, &stem, &alt);
+	cache_put(&r->a->cache, key, &norm, &stem, &alt);
+	return emit_pair(r, &stem, &alt, start, end);
 }
 
 /* ---- Latin ---- */

@@ -51,7 +51,7 @@ static void check_blocks(const struct extract *x)
 			assert_false(c < 0x20 && c != '\n' && c != '\t');
 		}
 		assert_false(b->text[0] == ' ' || b->text[0] == '\n' || b->text[len - 1] == ' ' ||
-			     b->text[len - 1] == '\n');
+		             b->text[len - 1] == '\n');
 		if (b->type == BLOCK_HEADING)
 			assert_true(b->level >= 1 && b->level <= 6);
 		else
@@ -197,15 +197,16 @@ static void test_docx(void **state)
 	b = block_with(&x, "تستفيد");
 	assert_int_equal(b->type, BLOCK_PARA);
 	assert_string_equal(b->text, "تستفيد المقاولات الصغيرة جدا من حصة من الصفقات العمومية طبقا للقانون "
-				     "التنظيمي رقم 113.14.");
+	                             "التنظيمي رقم 113.14.");
 	/* w:tab is a space, w:br a line break, deleted text is gone. */
 	assert_string_equal(block_with(&x, "acheteurs")->text,
-			    "Les acheteurs publics publient leurs appels d'offres en ligne.\nUne seconde ligne.");
+	                    "Les acheteurs publics publient leurs appels d'offres en ligne.\nUne seconde ligne.");
 	assert_false(text_contains(&x, "supprimé"));
 	/* Table of contents entries repeat the headings: dropped. */
 	assert_false(text_contains(&x, "........"));
 	/* A text box comes once (its fallback copy is skipped), after its paragraph. */
-	long body = find_block(&x, "Un guichet régional accompagne les porteurs de projets jusqu'à l'obtention du prêt.");
+	long body =
+	    find_block(&x, "Un guichet régional accompagne les porteurs de projets jusqu'à l'obtention du prêt.");
 	long box = find_block(&x, "Encadré : dossier de crédit");
 	assert_true(body >= 0 && box == body + 1);
 	assert_int_equal(find_block(&x, "Souss-Massa"), box + 2);
@@ -233,7 +234,7 @@ static void test_odt(void **state)
 	/* Whitespace collapses, text:s keeps its spaces, text:tab and text:line-break count. */
 	long p = find_block(&x, "Les sessions");
 	assert_string_equal(x.blocks[p].text,
-			    "Les sessions de formation durent   deux jours et sont gratuites.\nInscription en ligne.");
+	                    "Les sessions de formation durent   deux jours et sont gratuites.\nInscription en ligne.");
 	/* The footnote follows its paragraph instead of cutting it. */
 	assert_string_equal(x.blocks[p + 1].text, "Organisées avec les chambres de commerce.");
 	assert_int_equal(block_with(&x, "Comptabilité simplifiée")->type, BLOCK_PARA);
@@ -266,11 +267,17 @@ static void test_markdown(void **state)
 	assert_int_equal(b->level, 2);
 	assert_string_equal(block_with(&x, "prêt d'honneur")->text, "un prêt d'honneur sans garantie ;");
 	assert_string_equal(block_with(&x, "accompagnement")->text,
-			    "un accompagnement gratuit pendant la première année.");
+	                    "un accompagnement gratuit pendant la première année.");
 	assert_string_equal(block_with(&x, "guichet")->text, "Les dossiers sont déposés au guichet régional.");
 	assert_string_equal(block_with(&x, "montant_max")->text, "montant_max = 50000");
-	assert_string_equal(block_with(&x, "portail")->text, "Un lien vers le portail des marchés et du HTML en ligne.");
+	assert_string_equal(block_with(&x, "portail")->text,
+	                    "Un lien vers le portail des marchés et du HTML en ligne.");
+	/* Raw HTML keeps its text, not its markup, styles, scripts or comments. */
+	assert_string_equal(block_with(&x, "Encadré")->text,
+	                    "Encadré : les chambres de commerce orientent les porteurs de projets.");
 	assert_false(text_contains(&x, "alert"));
+	assert_false(text_contains(&x, "border"));
+	assert_false(text_contains(&x, "commentaire"));
 	assert_false(text_contains(&x, "<"));
 	extract_release(&x);
 }
@@ -284,8 +291,9 @@ static void test_html(void **state)
 	assert_int_equal(run_file("sample.html", &x, &e), 0);
 	assert_string_equal(x.title, "Commande publique & TPE");
 	/* Nothing from scripts, styles, event handlers, templates or hidden parts. */
-	static const char *const absent[] = {"alert", "document.write", "style text", "color", "Activez", "Modèle",
-					     "steal", "onload", "Texte caché", "dessin", "image", "Commande publique"};
+	static const char *const absent[] = {"alert",       "document.write", "style text", "color",
+	                                     "Activez",     "Modèle",         "steal",      "onload",
+	                                     "Texte caché", "dessin",         "image",      "Commande publique"};
 	for (size_t i = 0; i < ARRAY_SIZE(absent); i++)
 		if (text_contains(&x, absent[i]))
 			fail_msg("HTML text contains \"%s\"", absent[i]);
@@ -295,13 +303,13 @@ static void test_html(void **state)
 	assert_string_equal(b->text, "La commande publique ouverte aux TPE");
 	/* Entities decoded, whitespace collapsed, <br> kept as a line break. */
 	assert_string_equal(block_with(&x, "acheteurs")->text,
-			    "Les acheteurs publics réservent une part de leurs marchés aux très petites "
-			    "entreprises.\nLes offres sont déposées en ligne.");
+	                    "Les acheteurs publics réservent une part de leurs marchés aux très petites "
+	                    "entreprises.\nLes offres sont déposées en ligne.");
 	b = block_with(&x, "المادة 2"); /* numeric character references */
 	assert_int_equal(b->type, BLOCK_HEADING);
 	assert_int_equal(b->level, 2);
 	assert_string_equal(block_with(&x, "تخصص")->text,
-			    "تخصص الجماعات حصة من صفقاتها للمقاولات الصغيرة جدا طبقا للقانون التنظيمي رقم 113.14.");
+	                    "تخصص الجماعات حصة من صفقاتها للمقاولات الصغيرة جدا طبقا للقانون التنظيمي رقم 113.14.");
 	assert_string_equal(block_with(&x, "Texte dans")->text, "Texte dans un lien et .");
 	assert_string_equal(block_with(&x, "Formation")->text, "Formation");
 	assert_string_equal(block_with(&x, "Financement")->text, "Financement");
@@ -439,7 +447,7 @@ static void test_bad_inputs(void **state)
 	assert_int_equal(extract_run("e.pdf", (const unsigned char *)"", 0, FMT_PDF, &x, &e), ERR_EMPTY);
 	assert_string_equal(e.msg, "e.pdf: the file is empty");
 	assert_int_equal(extract_run("odd16.txt", (const unsigned char *)"\xFF\xFE\x00\xD8", 4, FMT_TXT, &x, &e),
-			 ERR_ENCODING);
+	                 ERR_ENCODING);
 	assert_int_equal(x.n, 0);
 	buf_release(&b);
 	extract_release(&x);
@@ -462,8 +470,8 @@ static void test_zip_bomb_lying_header(void **state)
 		size_t nlen = (size_t)d[i + 28] | (size_t)d[i + 29] << 8;
 		if (nlen != sizeof(member) - 1 || i + 46 + nlen > b.len || memcmp(d + i + 46, member, nlen))
 			continue;
-		size_t local = (size_t)d[i + 42] | (size_t)d[i + 43] << 8 | (size_t)d[i + 44] << 16 |
-			       (size_t)d[i + 45] << 24;
+		size_t local =
+		    (size_t)d[i + 42] | (size_t)d[i + 43] << 8 | (size_t)d[i + 44] << 16 | (size_t)d[i + 45] << 24;
 		static const unsigned char small[4] = {0xE8, 0x03, 0, 0}; /* 1000 */
 		memcpy(d + i + 24, small, 4);
 		assert_true(local + 26 < b.len);
@@ -505,7 +513,8 @@ static void test_extract_add(void **state)
 	assert_int_equal(extract_add(&x, BLOCK_PARA, 0, 1, "  \n\t ", 5), 0);
 	assert_int_equal(x.n, 0);
 	/* Invalid UTF-8 is repaired, NUL and controls dropped, line breaks normalised. */
-	static const char raw[] = " a\xC3(b\0c\r\nd\re\x7f\xC2\x85" "f  \n\n\n\ng ";
+	static const char raw[] = " a\xC3(b\0c\r\nd\re\x7f\xC2\x85"
+	                          "f  \n\n\n\ng ";
 	assert_int_equal(extract_add(&x, BLOCK_HEADING, 9, 3, raw, sizeof(raw) - 1), 0);
 	assert_int_equal(x.n, 1);
 	assert_string_equal(x.blocks[0].text, "a\xEF\xBF\xBD(bc\nd\ne\nf\n\ng");
@@ -525,17 +534,17 @@ static void test_extract_add(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_detect_by_content),
-		cmocka_unit_test(test_docx),
-		cmocka_unit_test(test_odt),
-		cmocka_unit_test(test_markdown),
-		cmocka_unit_test(test_html),
-		cmocka_unit_test(test_pdf),
-		cmocka_unit_test(test_plain_text),
-		cmocka_unit_test(test_bad_inputs),
-		cmocka_unit_test(test_zip_bomb_lying_header),
-		cmocka_unit_test(test_error_empties_output),
-		cmocka_unit_test(test_extract_add),
+	    cmocka_unit_test(test_detect_by_content),
+	    cmocka_unit_test(test_docx),
+	    cmocka_unit_test(test_odt),
+	    cmocka_unit_test(test_markdown),
+	    cmocka_unit_test(test_html),
+	    cmocka_unit_test(test_pdf),
+	    cmocka_unit_test(test_plain_text),
+	    cmocka_unit_test(test_bad_inputs),
+	    cmocka_unit_test(test_zip_bomb_lying_header),
+	    cmocka_unit_test(test_error_empties_output),
+	    cmocka_unit_test(test_extract_add),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
