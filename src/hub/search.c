@@ -186,6 +186,58 @@ static char *clean_snippet(const char *s)
 	return buf_detach(&b);
 }
 
+/* The best `cap` passages seen so far: a min-heap on score (ties: the lower id ranks first). */
+struct ranked {
+	long long id;
+	double score;
+};
+
+struct top {
+	struct ranked *v;
+	size_t n, cap;
+};
+
+static int worse(const struct ranked *a, const struct ranked *b)
+{
+	return a->score < b->score || (a->score == b->score && a->id > b->id);
+}
+
+static void top_push(struct top *t, long long id, double score)
+{
+	struct ranked x = {id, score};
+	size_t i;
+	if (t->n < t->cap) {
+		i = t->n++;
+		while (i && worse(&x, &t->v[(i - 1) / 2])) {
+			t->v[i] = t->v[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		t->v[i] = x;
+		return;
+	}
+	if (!worse(&t->v[0], &x))
+		return;
+	i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= t->n)
+			break;
+		if (c + 1 < t->n && worse(&t->v[c + 1], &t->v[c]))
+			c++;
+		if (!worse(&t->v[c], &x))
+			break;
+		t->v[i] = t->v[c];
+		i = c;
+	}
+	t->v[i] = x;
+}
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	return worse(x, y) ? 1 : worse(y, x) ? -1 : 0;
+}
+
 int hub_search(struct hub *h, const struct search_opts *o, struct search_results *out, struct err *e)
 {
 	struct buf match = BUF_INIT;
@@ -209,45 +261,43 @@ int hub_search(struct hub *h, const struct search_opts *o, struct search_results
 	out->stale_index = !ver || atoi(ver) != ANALYSER_VERSION;
 	free(ver);
 
-	/* The count, then the ranked page. Without filters FTS5 sorts by rank itself. */
-	st = db_prepare(h->db, filtered(o) ? "SELECT count(*) FROM passage_index JOIN passages p ON p.id = "
-					     "passage_index.rowid JOIN documents d ON d.id = p.doc_id WHERE "
-					     "passage_index MATCH ?1" FILTERS
-					   : "SELECT count(*) FROM passage_index WHERE passage_index MATCH ?1");
-	sqlite3_bind_text(st, 1, match.data, (int)match.len, SQLITE_STATIC);
-	if (filtered(o))
-		bind_filters(st, o);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		r = err_set(e, ERR_USAGE, "cannot search for \"%s\": %s", o->query, sqlite3_errmsg(h->db));
-		goto done;
-	}
-	out->total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-
-	st = db_prepare(h->db, filtered(o) ? "SELECT passage_index.rowid, asurif_rank(passage_index) AS s FROM passage_index "
+	/*
+	 * One pass over the matching passages: each is counted and scored, and only the
+	 * best offset + limit are kept (a heap), instead of counting in one query and
+	 * sorting every match in another.
+	 */
+	st = db_prepare(h->db, filtered(o) ? "SELECT passage_index.rowid, asurif_rank(passage_index) FROM passage_index "
 					     "JOIN passages p ON p.id = passage_index.rowid JOIN documents d ON d.id = "
 					     "p.doc_id WHERE passage_index MATCH ?1" FILTERS
-					     " ORDER BY s DESC LIMIT ?7 OFFSET ?8"
-					   : "SELECT rowid, asurif_rank(passage_index) AS s FROM passage_index WHERE passage_index MATCH ?1"
-					     " ORDER BY s DESC LIMIT ?7 OFFSET ?8");
+					   : "SELECT rowid, asurif_rank(passage_index) FROM passage_index WHERE passage_index "
+					     "MATCH ?1");
 	sqlite3_bind_text(st, 1, match.data, (int)match.len, SQLITE_STATIC);
 	if (filtered(o))
 		bind_filters(st, o);
-	sqlite3_bind_int(st, 7, limit);
-	sqlite3_bind_int(st, 8, offset);
+	struct top top = {NULL, 0, (size_t)offset + (size_t)limit};
+	top.v = xcalloc(top.cap, sizeof(*top.v));
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->total++;
+		top_push(&top, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
+	}
+	if (rc != SQLITE_DONE) {
+		r = err_set(e, ERR_USAGE, "cannot search for \"%s\": %s", o->query, sqlite3_errmsg(h->db));
+		free(top.v);
+		goto done;
+	}
+	qsort(top.v, top.n, sizeof(*top.v), cmp_ranked);
 	meta = db_prepare(h->db, "SELECT p.doc_id, d.ext_id, d.title, d.kind, d.lang, p.page, p.article "
 				 "FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id = ?1");
 	snip = db_prepare(h->db, "SELECT snippet(passage_index, 0, char(14), char(15), '…', 32) FROM passage_index "
 				 "WHERE passage_index MATCH ?1 AND rowid = ?2");
 	sqlite3_bind_text(snip, 1, match.data, (int)match.len, SQLITE_STATIC);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (size_t i = (size_t)offset; i < top.n; i++) {
 		out->v = xgrow(out->v, &out->alloc, out->n + 1, sizeof(*out->v));
 		struct search_hit *hit = &out->v[out->n++];
 		memset(hit, 0, sizeof(*hit));
-		hit->passage_id = sqlite3_column_int64(st, 0);
-		hit->score = sqlite3_column_double(st, 1);
+		hit->passage_id = top.v[i].id;
+		hit->score = top.v[i].score;
 		sqlite3_reset(meta);
 		sqlite3_bind_int64(meta, 1, hit->passage_id);
 		if (sqlite3_step(meta) == SQLITE_ROW) {
@@ -263,8 +313,7 @@ int hub_search(struct hub *h, const struct search_opts *o, struct search_results
 		sqlite3_bind_int64(snip, 2, hit->passage_id);
 		hit->snippet = clean_snippet(sqlite3_step(snip) == SQLITE_ROW ? db_text(snip, 0) : "");
 	}
-	if (rc != SQLITE_DONE)
-		r = err_set(e, ERR_DB, "search failed: %s", sqlite3_errmsg(h->db));
+	free(top.v);
 done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(meta);

@@ -10,12 +10,97 @@
 #define K1 1.2
 #define B 0.75
 
+/*
+ * Passage lengths, read once from the index's own table of sizes and kept per
+ * connection: looking each one up while ranking cost more than the ranking itself.
+ * Reloaded when the database changed (data_version for other connections,
+ * total_changes for this one).
+ */
+struct lengths {
+	sqlite3 *db;
+	int *len; /* by rowid; -1 when unknown */
+	sqlite3_int64 n;
+	sqlite3_int64 data_version;
+	int changes;
+	int loaded;
+};
+
+static sqlite3_int64 pragma_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 v = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* SQLite's variable-length integers, as FTS5 stores column sizes. */
+static int get_varint(const unsigned char *p, int n, sqlite3_int64 *v)
+{
+	sqlite3_uint64 x = 0;
+	for (int i = 0; i < n && i < 9; i++) {
+		if (i == 8) {
+			x = (x << 8) | p[i];
+			*v = (sqlite3_int64)x;
+			return 9;
+		}
+		x = (x << 7) | (p[i] & 0x7f);
+		if (!(p[i] & 0x80)) {
+			*v = (sqlite3_int64)x;
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+static void lengths_refresh(struct lengths *l)
+{
+	sqlite3_int64 dv = pragma_int(l->db, "PRAGMA data_version");
+	int ch = sqlite3_total_changes(l->db);
+	if (l->loaded && dv == l->data_version && ch == l->changes)
+		return;
+	free(l->len);
+	l->len = NULL;
+	l->n = 0;
+	l->loaded = 1;
+	l->data_version = dv;
+	l->changes = ch;
+	sqlite3_int64 max = pragma_int(l->db, "SELECT max(id) FROM passage_index_docsize");
+	if (max <= 0 || max > (1LL << 28))
+		return;
+	l->n = max + 1;
+	l->len = xmalloc((size_t)l->n * sizeof(*l->len));
+	memset(l->len, 0xff, (size_t)l->n * sizeof(*l->len));
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(l->db, "SELECT id, sz FROM passage_index_docsize", -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0), v = 0;
+		const unsigned char *b = sqlite3_column_blob(st, 1);
+		int bn = sqlite3_column_bytes(st, 1);
+		if (id >= 0 && id < l->n && b && get_varint(b, bn, &v))
+			l->len[id] = (int)v;
+	}
+	sqlite3_finalize(st);
+}
+
+static void lengths_free(void *p)
+{
+	struct lengths *l = p;
+	if (l) {
+		free(l->len);
+		free(l);
+	}
+}
+
 /* Per query: the idf of each phrase and the average passage length, computed once. */
 struct rank_data {
 	int nphrase;
 	double avgdl;
 	double *idf;
 	int *tf; /* scratch: occurrences of each phrase in the current row */
+	int fresh; /* first row of this query: check the lengths are current */
 };
 
 static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
@@ -50,6 +135,7 @@ static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, struct r
 		return rc;
 	d = xcalloc(1, sizeof(*d));
 	d->nphrase = api->xPhraseCount(fts);
+	d->fresh = 1;
 	d->avgdl = rows ? (double)tokens / (double)rows : 1.0;
 	if (d->avgdl <= 0)
 		d->avgdl = 1.0;
@@ -71,12 +157,20 @@ static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, struct r
 static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
 	(void)nval, (void)val;
+	struct lengths *l = api->xUserData(fts);
 	struct rank_data *d = NULL;
 	int rc = rank_data_get(api, fts, &d);
-	int ninst = 0, len = 0;
+	int ninst = 0, len = -1;
+	if (rc == SQLITE_OK && d->fresh) {
+		lengths_refresh(l);
+		d->fresh = 0;
+	}
 	if (rc == SQLITE_OK)
 		rc = api->xInstCount(fts, &ninst);
-	if (rc == SQLITE_OK)
+	sqlite3_int64 rowid = api->xRowid(fts);
+	if (rowid >= 0 && rowid < l->n)
+		len = l->len[rowid];
+	if (rc == SQLITE_OK && len < 0)
 		rc = api->xColumnSize(fts, -1, &len);
 	if (rc != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);
@@ -106,5 +200,7 @@ int text_rank_register(sqlite3 *db)
 	sqlite3_finalize(st);
 	if (!api)
 		return SQLITE_ERROR;
-	return api->xCreateFunction(api, "asurif_rank", NULL, rank_fn, NULL);
+	struct lengths *l = xcalloc(1, sizeof(*l));
+	l->db = db;
+	return api->xCreateFunction(api, "asurif_rank", l, rank_fn, lengths_free);
 }
