@@ -6,6 +6,8 @@
  *       Indexes doc_id<TAB>text in memory, runs each query (one a line) as an OR
  *       of its words, and prints one line per query shaped like
  *       `asurif search --batch --json`: {"query","total","results":[{"ext_id","score"}]}.
+ *   baseline query DB QUERIES.txt LIMIT > results.jsonl
+ *       The same queries and output on a database made by `baseline ingest`.
  *   baseline ingest DB COLLECTION.jsonl [DOCUMENTS_PER_TRANSACTION]
  *       A fresh database file DB with the documents of an Asurif collection
  *       (fields id, text), in WAL mode with synchronous=NORMAL like a workspace,
@@ -136,28 +138,10 @@ static void maker_release(struct query_maker *m)
 
 /* ---- eval ---- */
 
-static int eval(const char *docs_path, const char *queries_path, int limit)
+/* Runs each query of the file as an OR of its words; prints results as `asurif search --batch --json` does. */
+static void run_queries(sqlite3 *db, const char *queries_path, int limit)
 {
-	sqlite3 *db = open_db(":memory:");
-	exec(db, "CREATE VIRTUAL TABLE t USING fts5(ext_id UNINDEXED, body, tokenize = '" TOKENIZE "')");
-	struct bench_lines docs, qs;
-	bench_read_lines(docs_path, &docs);
-	sqlite3_stmt *ins = prepare(db, "INSERT INTO t(ext_id, body) VALUES (?1, ?2)");
-	exec(db, "BEGIN");
-	for (size_t i = 0; i < docs.n; i++) {
-		char *tab = strchr(docs.v[i], '\t');
-		if (!tab)
-			continue;
-		*tab = '\0';
-		sqlite3_reset(ins);
-		sqlite3_bind_text(ins, 1, docs.v[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, tab + 1, -1, SQLITE_STATIC);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			die_db(db, "insert");
-	}
-	exec(db, "COMMIT");
-	sqlite3_finalize(ins);
-
+	struct bench_lines qs;
 	struct query_maker m;
 	maker_init(&m, db, "OR");
 	sqlite3_stmt *count = prepare(db, "SELECT count(*) FROM t WHERE t MATCH ?1");
@@ -188,8 +172,42 @@ static int eval(const char *docs_path, const char *queries_path, int limit)
 	sqlite3_finalize(count);
 	sqlite3_finalize(top);
 	maker_release(&m);
-	bench_lines_release(&docs);
 	bench_lines_release(&qs);
+}
+
+static int eval(const char *docs_path, const char *queries_path, int limit)
+{
+	sqlite3 *db = open_db(":memory:");
+	exec(db, "CREATE VIRTUAL TABLE t USING fts5(ext_id UNINDEXED, body, tokenize = '" TOKENIZE "')");
+	struct bench_lines docs;
+	bench_read_lines(docs_path, &docs);
+	sqlite3_stmt *ins = prepare(db, "INSERT INTO t(ext_id, body) VALUES (?1, ?2)");
+	exec(db, "BEGIN");
+	for (size_t i = 0; i < docs.n; i++) {
+		char *tab = strchr(docs.v[i], '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		sqlite3_reset(ins);
+		sqlite3_bind_text(ins, 1, docs.v[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, tab + 1, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			die_db(db, "insert");
+	}
+	exec(db, "COMMIT");
+	sqlite3_finalize(ins);
+	bench_lines_release(&docs);
+	run_queries(db, queries_path, limit);
+	sqlite3_close(db);
+	return 0;
+}
+
+static int query(const char *db_path, const char *queries_path, int limit)
+{
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		die_db(db, db_path);
+	run_queries(db, queries_path, limit);
 	sqlite3_close(db);
 	return 0;
 }
@@ -312,11 +330,14 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "eval"))
 		return eval(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "query"))
+		return query(argv[2], argv[3], atoi(argv[4]));
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "ingest"))
 		return ingest(argv[2], argv[3], argc == 5 && atol(argv[4]) > 0 ? atol(argv[4]) : 1);
 	if (argc == 6 && !strcmp(argv[1], "search") && (!strcmp(argv[5], "or") || !strcmp(argv[5], "and")))
 		return search(argv[2], argv[3], atoi(argv[4]), !strcmp(argv[5], "or") ? "OR" : "AND");
 	fprintf(stderr, "usage: baseline eval DOCS.tsv QUERIES.txt LIMIT > results.jsonl\n"
+			"       baseline query DB QUERIES.txt LIMIT > results.jsonl\n"
 			"       baseline ingest DB COLLECTION.jsonl [DOCUMENTS_PER_TRANSACTION]\n"
 			"       baseline search DB QUERIES.txt LIMIT or|and\n");
 	return 2;

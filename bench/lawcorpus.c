@@ -12,7 +12,9 @@
  *       N search queries made from the corpus itself, the same for a given seed:
  *       3 to 6 content words (as a person would type them: no diacritics, lower
  *       case, no words damaged by PDF extraction) taken close together from a
- *       random article, 9 in 10 Arabic, 1 in 10 French.
+ *       random article, 9 in 10 Arabic, 1 in 10 French. With PREFIX, also
+ *       writes PREFIX.queries.tsv and PREFIX.qrels: each query's own article as
+ *       its one relevant document (a known-item test, scored by evalset).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -137,7 +139,7 @@ static int convert(void)
 /* ---- queries ---- */
 
 struct article {
-	char *text;
+	char *id, *text;
 	int fr;
 };
 
@@ -350,7 +352,7 @@ static int make_query(struct analyser *an, const struct article *a, uint64_t *rn
 	return need + 3 <= k ? 0 : -1; /* at least 3 words */
 }
 
-static int queries(const char *path, long count, uint64_t seed)
+static int queries(const char *path, long count, uint64_t seed, const char *known)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -365,10 +367,12 @@ static int queries(const char *path, long count, uint64_t seed)
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		json_t *o = json_loadb(line, (size_t)len, 0, NULL);
 		const char *text = o ? field(o, "text") : NULL, *lang = o ? field(o, "lang") : NULL;
-		if (text) {
+		const char *id = o ? field(o, "id") : NULL;
+		if (text && id) {
 			int fr = lang && !strcmp(lang, "fr");
 			if (!fr || !french_damaged(text)) {
 				arts = xgrow(arts, &alloc, n + 1, sizeof(*arts));
+				arts[n].id = xstrdup(id);
 				arts[n].text = xstrdup(text);
 				arts[n].fr = fr;
 				nfr += (size_t)fr;
@@ -391,6 +395,18 @@ static int queries(const char *path, long count, uint64_t seed)
 		fprintf(stderr, "lawcorpus: no usable article in %s\n", path);
 		return 1;
 	}
+	FILE *kq = NULL, *kr = NULL;
+	if (known) {
+		char *qp = xasprintf("%s.queries.tsv", known), *rp = xasprintf("%s.qrels", known);
+		kq = fopen(qp, "w");
+		kr = fopen(rp, "w");
+		if (!kq || !kr) {
+			fprintf(stderr, "lawcorpus: cannot write %s or %s\n", qp, rp);
+			return 2;
+		}
+		free(qp);
+		free(rp);
+	}
 	struct analyser *an = analyser_new();
 	uint64_t rng = seed;
 	struct words w = {NULL, 0, 0};
@@ -404,13 +420,23 @@ static int queries(const char *path, long count, uint64_t seed)
 			continue;
 		puts(q.data);
 		made++;
+		if (kq) {
+			fprintf(kq, "lawq-%ld\t%s\n", made, q.data);
+			fprintf(kr, "lawq-%ld 0 %s 1\n", made, arts[i].id);
+		}
 	}
 	words_clear(&w);
 	free(w.v);
+	if (kq)
+		fclose(kq);
+	if (kr)
+		fclose(kr);
 	buf_release(&q);
 	analyser_free(an);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(arts[i].text);
+		free(arts[i].id);
+	}
 	free(arts);
 	free(ar_idx);
 	free(fr_idx);
@@ -425,9 +451,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "convert"))
 		return convert();
-	if (argc == 5 && !strcmp(argv[1], "queries"))
-		return queries(argv[2], atol(argv[3]), strtoull(argv[4], NULL, 0));
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "queries"))
+		return queries(argv[2], atol(argv[3]), strtoull(argv[4], NULL, 0), argc == 6 ? argv[5] : NULL);
 	fprintf(stderr, "usage: lawcorpus convert < provisions.jsonl > law.jsonl\n"
-			"       lawcorpus queries LAW.jsonl N SEED > queries.txt\n");
+			"       lawcorpus queries LAW.jsonl N SEED [PREFIX] > queries.txt\n");
 	return 2;
 }

@@ -55,9 +55,9 @@ static const struct goal goals[] = {
 	{"cnil-faq-fr", "hit10", "Hit@10", 0.81, "Lucene FrenchAnalyzer + BM25: Hit@10 0.811"},
 };
 
-static int quality(const char *dir)
+static int quality(const char *dir, const char *name)
 {
-	char *path = xasprintf("%s/quality.jsonl", dir);
+	char *path = xasprintf("%s/%s", dir, name);
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		printf("(no retrieval-quality results in %s)\n", path);
@@ -184,6 +184,8 @@ static int speed(const char *dir)
 	printf("\nWhere asurif's query time goes (same index, FTS5 statements alone, p50 / p99 ms):\n\n");
 	printf("| mode | hub_search | rank LIMIT 10 | count(*) | rank + snippet() | zero hits | mean matching passages |\n");
 	printf("|---|---:|---:|---:|---:|---:|---:|\n");
+	printf("\nKnown-item test: each generated query against the article it was made from (top 100, per document):\n\n");
+	quality(dir, "law-known.jsonl");
 	json_t *modes[] = {sor, sand};
 	for (size_t i = 0; i < 2; i++) {
 		json_t *m = modes[i];
@@ -224,7 +226,7 @@ static int speed(const char *dir)
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "quality"))
-		return quality(argv[2]);
+		return quality(argv[2], "quality.jsonl");
 	if (argc == 3 && !strcmp(argv[1], "speed"))
 		return speed(argv[2]);
 	fprintf(stderr, "usage: report quality|speed DIR\n");

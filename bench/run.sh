@@ -144,7 +144,7 @@ run_speed() {
 	fi
 
 	log "making $NQUERIES queries from the corpus (seed $SEED)"
-	"$B/lawcorpus" queries "$law" "$NQUERIES" "$SEED" >"$OUT/law-queries.txt"
+	"$B/lawcorpus" queries "$law" "$NQUERIES" "$SEED" "$OUT/law-known" >"$OUT/law-queries.txt"
 	cat "$OUT/law-queries.txt" bench/law-questions.txt >"$OUT/law-queries-all.txt"
 	nq=$(wc -l <"$OUT/law-queries-all.txt")
 
@@ -153,6 +153,14 @@ run_speed() {
 	"$B/searchbench" "$ws" "$OUT/law-queries-all.txt" --limit 10 --all >"$OUT/search-and.json"
 	"$B/baseline" search "$db" "$OUT/law-queries-all.txt" 10 or >"$OUT/baseline-search-or.json"
 	"$B/baseline" search "$db" "$OUT/law-queries-all.txt" 10 and >"$OUT/baseline-search-and.json"
+	# Known-item retrieval: does a query find the article it was made from?
+	log "known-item test: each generated query against its own article (top 100)"
+	"$ASURIF" -w "$ws" search --batch "$OUT/law-queries.txt" --limit 100 --json >"$OUT/law-known-asurif.jsonl"
+	"$B/baseline" query "$db" "$OUT/law-queries.txt" 100 >"$OUT/law-known-baseline.jsonl"
+	{
+		"$B/evalset" score "$OUT/law-known.qrels" "$OUT/law-known.queries.tsv" "$OUT/law-known-asurif.jsonl" "morocco-law-known-item asurif"
+		"$B/evalset" score "$OUT/law-known.qrels" "$OUT/law-known.queries.tsv" "$OUT/law-known-baseline.jsonl" "morocco-law-known-item stock-unicode61"
+	} >"$OUT/law-known.jsonl"
 	# What the hand-written questions find, for a person to read.
 	"$ASURIF" -w "$ws" search --batch bench/law-questions.txt --limit 3 --json >"$OUT/law-questions-results.jsonl"
 }

@@ -1,0 +1,2 @@
+build-asan/src/base/alloc.o: src/base/alloc.c src/base/alloc.h
+src/base/alloc.h:

@@ -1,0 +1,3 @@
+build-clang/src/base/alloc.o: src/base/alloc.c src/base/alloc.h
+
+src/base/alloc.h:

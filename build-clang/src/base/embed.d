@@ -1,0 +1,3 @@
+build-clang/src/base/embed.o: src/base/embed.c src/base/embed.h
+
+src/base/embed.h:

@@ -1,0 +1,3 @@
+build-clang/src/base/err.o: src/base/err.c src/base/err.h
+
+src/base/err.h:
