@@ -14,14 +14,6 @@
 #include <jansson.h>
 
 #include "base/alloc.h"
-#include "cli/cli.h"
-
-/*
- * The Makefile links bench programs with every object but src/main.o, which holds
- * the command table that cli/common.o refers to. A weak empty table stands in; a
- * real one, when linked, takes precedence.
- */
-__attribute__((weak)) const struct command commands[] = {{NULL, NULL, NULL, NULL, NULL}};
 
 static inline double bench_now(void)
 {

@@ -4,15 +4,14 @@
  *   searchbench WS QUERIES.txt [--all] [--limit N] [--slow N]
  *       Opens the workspace with hub_open(), runs every query once untimed (warm
  *       caches), then once more timing each hub_search() call with
- *       clock_gettime. Also times, on the same index, the two FTS5 statements a
- *       search is built on, to show where the time goes:
- *         rank:  SELECT rowid ... MATCH ? ORDER BY rank LIMIT n
- *         count: SELECT count(*) ... MATCH ?
- *         rank+snippet: the same with snippet() of each row, in one statement
- *       with a MATCH expression made as hub_search makes it (each word quoted,
- *       words the analyser drops left out, OR or AND). Prints one JSON line:
- *       percentiles in milliseconds, how many queries found nothing, the mean
- *       number of matching passages, and the slowest queries.
+ *       clock_gettime. For scale, also times plain FTS5 statements on the same
+ *       index with the same MATCH expression (each word quoted, words the
+ *       analyser drops left out, OR or AND, as hub_search builds it):
+ *         count:        SELECT count(*) ... MATCH ?          (matching alone)
+ *         bm25:         SELECT rowid ... MATCH ? ORDER BY rank LIMIT n
+ *         bm25+snippet: the same with snippet() of each row
+ *       Prints one JSON line: percentiles in milliseconds, how many queries found
+ *       nothing, the mean number of matching passages, and the slowest queries.
  *   searchbench --check-stale WS
  *       Exits 3 when the workspace index was built by another analyser version.
  */

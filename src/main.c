@@ -31,6 +31,7 @@ const struct command commands[] = {
 	 "  --limit N       results per page (default 10)\n"
 	 "  --offset N      skip the first N results\n"
 	 "  --all           only passages containing every word\n"
+	 "  --exhaustive    score every matching passage (slower, same results: to verify the ranking)\n"
 	 "  --kind K  --lang L  --issuer I  --since YYYY-MM-DD  --until YYYY-MM-DD   filters\n"
 	 "  --batch FILE    one query per line (- for standard input); prints one JSON line per query\n"
 	 "  --json          print results as JSON\n"},

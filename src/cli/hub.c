@@ -31,6 +31,7 @@ enum {
 	OPT_OF,
 	OPT_QUERY,
 	OPT_WORKSPACE,
+	OPT_EXHAUSTIVE,
 };
 
 static const struct option common_opts[] = {
@@ -43,12 +44,13 @@ static const struct option common_opts[] = {
 	{"until", required_argument, NULL, OPT_UNTIL}, {"batch", required_argument, NULL, OPT_BATCH},
 	{"all", no_argument, NULL, OPT_ALL}, {"passages", no_argument, NULL, OPT_PASSAGES},
 	{"of", required_argument, NULL, OPT_OF}, {"query", no_argument, NULL, OPT_QUERY},
+	{"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE},
 	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 };
 
 struct args {
 	const char *ws;
-	int json, all, passages, query;
+	int json, all, passages, query, exhaustive;
 	struct doc_meta meta;
 	long long max_mb, limit, offset, of;
 	const char *since, *until, *batch;
@@ -178,6 +180,9 @@ static int parse(const char *cmd, int argc, char **argv, const char *allowed, st
 			break;
 		case OPT_QUERY:
 			a->query = 1;
+			break;
+		case OPT_EXHAUSTIVE:
+			a->exhaustive = 1;
 			break;
 		default:
 			return cli_usage_error(cmd, "unknown option %s", arg);
@@ -406,7 +411,7 @@ int cmd_search(int argc, char **argv)
 	struct args a;
 	int r = parse("search", argc, argv,
 		      ALLOW(O(OPT_JSON), O(OPT_KIND), O(OPT_LANG), O(OPT_ISSUER), O(OPT_LIMIT), O(OPT_OFFSET),
-			    O(OPT_SINCE), O(OPT_UNTIL), O(OPT_BATCH), O(OPT_ALL)),
+			    O(OPT_SINCE), O(OPT_UNTIL), O(OPT_BATCH), O(OPT_ALL), O(OPT_EXHAUSTIVE)),
 		      &a);
 	if (r)
 		return r;
@@ -433,7 +438,7 @@ int cmd_search(int argc, char **argv)
 		return r;
 	}
 	struct search_opts o = {buf_str(&q), (int)a.limit, (int)a.offset, a.meta.kind, a.meta.lang, a.meta.issuer,
-				a.since, a.until, a.all};
+				a.since, a.until, a.all, a.exhaustive};
 	if (a.batch) {
 		r = search_batch(h, &o, a.batch);
 		hub_close(h);

@@ -17,6 +17,7 @@ struct hub {
 	char *db_path; /* dir/asurif.db */
 	sqlite3 *db;
 	struct analyser *an;
+	void *search_cache; /* how many passages each searched word matches (search.c) */
 };
 
 /* Creates a workspace in dir (asurif.db, files/, overrides/, keys/). Fine if it exists. */
@@ -108,6 +109,7 @@ struct search_opts {
 	int limit, offset;
 	const char *kind, *lang, *issuer, *since, *until;
 	int all_words; /* every word must be present (AND) instead of a ranked OR */
+	int exhaustive; /* score every matching passage instead of skipping those that cannot rank (same results) */
 };
 
 /* Snippet highlight markers: the matched words sit between these bytes. */
@@ -136,6 +138,9 @@ void search_results_release(struct search_results *r);
  * to look for.
  */
 int hub_search(struct hub *h, const struct search_opts *o, struct search_results *out, struct err *e);
+
+/* Frees what searches remembered (called by hub_close). */
+void hub_search_cache_free(struct hub *h);
 
 /* ---- legal references ---- */
 

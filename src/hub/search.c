@@ -1,4 +1,16 @@
-/* Searching the hub: the query language, BM25 ranking, filters and snippets. */
+/*
+ * Searching the hub: the query language, BM25 ranking, filters and snippets.
+ *
+ * A natural question becomes a ranked OR of its words, and most passages that match
+ * some word of it cannot reach the first page. The search skips them (the MaxScore
+ * method): each word's best possible contribution is known from how rare it is; a
+ * first pass over the passages holding the rarest word gives a score the first page
+ * must beat; the common words whose best contributions added together cannot beat
+ * it are then only looked up in the passages holding a rarer word, never scanned.
+ * FTS5 does that looking up when the expression is "(rarer words) AND (all words)":
+ * its AND jumps through the long lists of common words to the passages of the
+ * rarer ones. The result is exactly the ranking of the full OR, only faster.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,13 +18,15 @@
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "hub/hub.h"
+#include "hub/snippet.h"
 #include "store/db.h"
 #include "text/analyse.h"
+#include "text/rank.h"
 #include "base/banned.h"
 
 #define MAX_QUERY_BYTES 4096
 #define MAX_QUERY_ITEMS 64
-#define SNIPPET_TOKENS 32
+#define SNIPPET_WORDS 30
 
 enum item_type { ITEM_WORD, ITEM_PHRASE, ITEM_PREFIX };
 
@@ -20,6 +34,16 @@ struct item {
 	enum item_type type;
 	int exclude;
 	char *text;
+	char *fts;     /* the item as an FTS5 expression: "text" or "text" * */
+	long long df;  /* passages matching it */
+	double ub;     /* the most it can add to a passage's score */
+};
+
+struct query {
+	struct item pos[MAX_QUERY_ITEMS];
+	size_t npos;
+	struct buf neg; /* " NOT "x" NOT "y"" */
+	size_t nneg;
 };
 
 static int count_term(void *ctx, int flags, const char *t, size_t n, size_t s, size_t e)
@@ -38,6 +62,7 @@ static int item_has_terms(struct hub *h, const struct item *it)
 	return n > 0;
 }
 
+/* Quoted, so nothing a person types is FTS5 syntax. */
 static void append_fts_string(struct buf *q, const char *s)
 {
 	buf_appendc(q, '"');
@@ -59,7 +84,8 @@ static size_t parse_query(const char *q, struct item *items, size_t max)
 			p++;
 		if (!*p)
 			break;
-		struct item it = {ITEM_WORD, 0, NULL};
+		struct item it;
+		memset(&it, 0, sizeof(it));
 		if (*p == '-' && p[1] && p[1] != ' ') {
 			it.exclude = 1;
 			p++;
@@ -89,104 +115,167 @@ static size_t parse_query(const char *q, struct item *items, size_t max)
 	return n;
 }
 
-/* Builds the FTS5 expression, or returns ERR_USAGE when nothing is left to look for. */
-static int build_match(struct hub *h, const char *query, int all_words, struct buf *out, struct err *e)
+static void query_release(struct query *q)
+{
+	for (size_t i = 0; i < q->npos; i++) {
+		free(q->pos[i].text);
+		free(q->pos[i].fts);
+	}
+	buf_release(&q->neg);
+	memset(q, 0, sizeof(*q));
+}
+
+/* Reads the query; ERR_USAGE when nothing is left to look for. */
+static int query_build(struct hub *h, const char *text, struct query *q, struct err *e)
 {
 	struct item items[MAX_QUERY_ITEMS];
-	size_t n = parse_query(query, items, MAX_QUERY_ITEMS);
-	struct buf pos = BUF_INIT, neg = BUF_INIT;
-	int npos = 0;
+	size_t n = parse_query(text, items, MAX_QUERY_ITEMS);
+	memset(q, 0, sizeof(*q));
 	for (size_t i = 0; i < n; i++) {
-		if (!item_has_terms(h, &items[i]))
+		struct item *it = &items[i];
+		if (!item_has_terms(h, it)) {
+			free(it->text);
 			continue;
-		struct buf *b = items[i].exclude ? &neg : &pos;
-		if (items[i].exclude)
-			buf_appends(b, " NOT ");
-		else if (npos++)
-			buf_appends(b, all_words ? " AND " : " OR ");
-		append_fts_string(b, items[i].text);
-		if (items[i].type == ITEM_PREFIX)
-			buf_appends(b, " *");
-	}
-	for (size_t i = 0; i < n; i++)
-		free(items[i].text);
-	int r = 0;
-	if (!npos) {
-		r = err_set(e, ERR_USAGE, "nothing to search for in \"%s\": add a word that is not excluded and not a "
-					  "common word such as \"the\", \"de\" or \"في\"",
-			    query);
-	} else {
-		buf_reset(out);
-		if (neg.len)
-			buf_appendc(out, '(');
-		buf_append(out, pos.data, pos.len);
-		if (neg.len) {
-			buf_appendc(out, ')');
-			buf_append(out, neg.data, neg.len);
 		}
+		struct buf f = BUF_INIT;
+		append_fts_string(&f, it->text);
+		if (it->type == ITEM_PREFIX)
+			buf_appends(&f, " *");
+		if (it->exclude) {
+			buf_appends(&q->neg, " NOT ");
+			buf_append(&q->neg, f.data, f.len);
+			q->nneg++;
+			buf_release(&f);
+			free(it->text);
+			continue;
+		}
+		/* The same word twice counts once. */
+		int dup = 0;
+		for (size_t j = 0; j < q->npos && !dup; j++)
+			dup = !strcmp(q->pos[j].fts, buf_str(&f));
+		if (dup) {
+			buf_release(&f);
+			free(it->text);
+			continue;
+		}
+		it->fts = buf_detach(&f);
+		q->pos[q->npos++] = *it;
 	}
-	buf_release(&pos);
-	buf_release(&neg);
-	return r;
-}
-
-void search_results_release(struct search_results *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		struct search_hit *s = &r->v[i];
-		free(s->ext_id);
-		free(s->title);
-		free(s->kind);
-		free(s->lang);
-		free(s->article);
-		free(s->snippet);
+	if (!q->npos) {
+		query_release(q);
+		return err_set(e, ERR_USAGE,
+			       "nothing to search for in \"%s\": add a word that is not excluded and not a common word "
+			       "such as \"the\", \"de\" or \"في\"",
+			       text);
 	}
-	free(r->v);
-	memset(r, 0, sizeof(*r));
+	return 0;
 }
 
-static char *dup_or_null(sqlite3_stmt *st, int i)
+/* ---- how many passages each item matches, remembered until the hub changes ---- */
+
+struct df_cache {
+	char **key;
+	long long *val;
+	size_t cap, n;
+	sqlite3_int64 data_version;
+	int changes;
+	long long rows;
+};
+
+static sqlite3_int64 single_int(sqlite3 *db, const char *sql, const char *arg)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(db_text(st, i));
+	sqlite3_stmt *st = db_prepare(db, sql);
+	if (arg)
+		db_bind_text(st, 1, arg);
+	sqlite3_int64 v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return v;
 }
 
-static int filtered(const struct search_opts *o)
+static void df_cache_clear(struct df_cache *c)
 {
-	return o->kind || o->lang || o->issuer || o->since || o->until;
+	for (size_t i = 0; i < c->cap; i++)
+		free(c->key[i]);
+	free(c->key);
+	free(c->val);
+	c->key = NULL;
+	c->val = NULL;
+	c->cap = c->n = 0;
 }
 
-static void bind_filters(sqlite3_stmt *st, const struct search_opts *o)
+void hub_search_cache_free(struct hub *h)
 {
-	db_bind_text(st, 2, o->kind);
-	db_bind_text(st, 3, o->lang);
-	db_bind_text(st, 4, o->issuer);
-	db_bind_text(st, 5, o->since);
-	db_bind_text(st, 6, o->until);
-}
-
-#define FILTERS                                                                                                        \
-	" AND (?2 IS NULL OR d.kind = ?2) AND (?3 IS NULL OR d.lang = ?3)"                                             \
-	" AND (?4 IS NULL OR instr(lower(d.issuer), lower(?4)) > 0)"                                                   \
-	" AND (?5 IS NULL OR d.date >= ?5) AND (?6 IS NULL OR d.date <= ?6)"
-
-/* The index tags English passages with an invisible prefix; a snippet must not show it. */
-static char *clean_snippet(const char *s)
-{
-	size_t n = strlen(s);
-	size_t tag = text_lang_tag_len(s, n);
-	struct buf b = BUF_INIT;
-	buf_append(&b, "", 0);
-	for (size_t i = tag; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\n' || c == '\t' || c == '\r')
-			buf_appendc(&b, ' ');
-		else if (c >= 0x20 || c == (unsigned char)HL_OPEN || c == (unsigned char)HL_CLOSE)
-			buf_appendc(&b, (char)c);
+	struct df_cache *c = h->search_cache;
+	if (c) {
+		df_cache_clear(c);
+		free(c);
+		h->search_cache = NULL;
 	}
-	return buf_detach(&b);
 }
 
-/* The best `cap` passages seen so far: a min-heap on score (ties: the lower id ranks first). */
+static struct df_cache *df_cache_get(struct hub *h)
+{
+	struct df_cache *c = h->search_cache;
+	if (!c) {
+		c = xcalloc(1, sizeof(*c));
+		c->data_version = -1;
+		h->search_cache = c;
+	}
+	sqlite3_int64 dv = single_int(h->db, "PRAGMA data_version", NULL);
+	int ch = sqlite3_total_changes(h->db);
+	if (dv != c->data_version || ch != c->changes || c->n > 50000) {
+		df_cache_clear(c);
+		c->data_version = dv;
+		c->changes = ch;
+		c->rows = single_int(h->db, "SELECT count(*) FROM passages", NULL);
+	}
+	return c;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t x = 1469598103934665603ULL;
+	for (; *s; s++)
+		x = (x ^ (unsigned char)*s) * 1099511628211ULL;
+	return x;
+}
+
+static long long item_df(struct hub *h, struct df_cache *c, const char *fts)
+{
+	if (c->n * 2 >= c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 256;
+		char **k = xcalloc(ncap, sizeof(*k));
+		long long *v = xcalloc(ncap, sizeof(*v));
+		for (size_t i = 0; i < c->cap; i++) {
+			if (!c->key[i])
+				continue;
+			size_t j = hash_str(c->key[i]) & (ncap - 1);
+			while (k[j])
+				j = (j + 1) & (ncap - 1);
+			k[j] = c->key[i];
+			v[j] = c->val[i];
+		}
+		free(c->key);
+		free(c->val);
+		c->key = k;
+		c->val = v;
+		c->cap = ncap;
+	}
+	size_t j = hash_str(fts) & (c->cap - 1);
+	while (c->key[j]) {
+		if (!strcmp(c->key[j], fts))
+			return c->val[j];
+		j = (j + 1) & (c->cap - 1);
+	}
+	long long df = single_int(h->db, "SELECT count(*) FROM passage_index WHERE passage_index MATCH ?1", fts);
+	c->key[j] = xstrdup(fts);
+	c->val[j] = df < 0 ? 0 : df;
+	c->n++;
+	return c->val[j];
+}
+
+/* ---- the best passages so far: a heap on score (ties: the lower id first) ---- */
+
 struct ranked {
 	long long id;
 	double score;
@@ -238,10 +327,230 @@ static int cmp_ranked(const void *a, const void *b)
 	return worse(x, y) ? 1 : worse(y, x) ? -1 : 0;
 }
 
+/* ---- running the passes ---- */
+
+static int filtered(const struct search_opts *o)
+{
+	return o->kind || o->lang || o->issuer || o->since || o->until;
+}
+
+#define FILTERS                                                                                                        \
+	" AND (?2 IS NULL OR d.kind = ?2) AND (?3 IS NULL OR d.lang = ?3)"                                             \
+	" AND (?4 IS NULL OR instr(lower(d.issuer), lower(?4)) > 0)"                                                   \
+	" AND (?5 IS NULL OR d.date >= ?5) AND (?6 IS NULL OR d.date <= ?6)"
+
+static void bind_filters(sqlite3_stmt *st, const struct search_opts *o)
+{
+	if (!filtered(o))
+		return;
+	db_bind_text(st, 2, o->kind);
+	db_bind_text(st, 3, o->lang);
+	db_bind_text(st, 4, o->issuer);
+	db_bind_text(st, 5, o->since);
+	db_bind_text(st, 6, o->until);
+}
+
+/* An expression and, for the ranking, which item each of its phrases is. */
+struct expr {
+	struct buf text;
+	struct buf map;
+};
+
+static void expr_phrase(struct expr *x, const char *fts, int item)
+{
+	buf_appends(&x->text, fts);
+	buf_appendf(&x->map, "%d ", item);
+}
+
+/* Items idx[0..n) joined by op, in parentheses. */
+static void expr_group(struct expr *x, const struct query *q, const size_t *idx, size_t n, const char *op,
+		       int count_them)
+{
+	buf_appendc(&x->text, '(');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_appends(&x->text, op);
+		expr_phrase(x, q->pos[idx[i]].fts, count_them ? (int)idx[i] : -1);
+	}
+	buf_appendc(&x->text, ')');
+}
+
+static void expr_finish(struct expr *x, const struct query *q)
+{
+	if (q->nneg) {
+		struct buf t = BUF_INIT;
+		buf_appendc(&t, '(');
+		buf_append(&t, x->text.data, x->text.len);
+		buf_appendc(&t, ')');
+		buf_append(&t, q->neg.data, q->neg.len);
+		buf_release(&x->text);
+		x->text = t;
+		for (size_t i = 0; i < q->nneg; i++)
+			buf_appends(&x->map, "-1 ");
+	}
+}
+
+static void expr_release(struct expr *x)
+{
+	buf_release(&x->text);
+	buf_release(&x->map);
+}
+
+/* Scores every passage matching x into top; counts them into *count if not NULL. */
+static int run_pass(struct hub *h, const struct search_opts *o, const struct expr *x, const char *dfs,
+		    struct top *top, long long *count, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(
+		h->db, filtered(o) ? "SELECT passage_index.rowid, asurif_rank(passage_index, ?10, ?11) FROM passage_index "
+				     "JOIN passages p ON p.id = passage_index.rowid JOIN documents d ON d.id = p.doc_id "
+				     "WHERE passage_index MATCH ?1" FILTERS
+				   : "SELECT rowid, asurif_rank(passage_index, ?10, ?11) FROM passage_index "
+				     "WHERE passage_index MATCH ?1");
+	sqlite3_bind_text(st, 1, x->text.data, (int)x->text.len, SQLITE_STATIC);
+	bind_filters(st, o);
+	sqlite3_bind_text(st, 10, dfs, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, buf_str(&x->map), -1, SQLITE_STATIC);
+	int rc;
+	long long n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n++;
+		top_push(top, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
+	}
+	int r = 0;
+	if (rc != SQLITE_DONE)
+		r = err_set(e, ERR_USAGE, "cannot search for \"%s\": %s", o->query, sqlite3_errmsg(h->db));
+	sqlite3_finalize(st);
+	if (count)
+		*count = n;
+	return r;
+}
+
+static long long count_matches(struct hub *h, const struct search_opts *o, const struct expr *x)
+{
+	sqlite3_stmt *st = db_prepare(h->db, filtered(o) ? "SELECT count(*) FROM passage_index JOIN passages p ON p.id = "
+							   "passage_index.rowid JOIN documents d ON d.id = p.doc_id "
+							   "WHERE passage_index MATCH ?1" FILTERS
+							 : "SELECT count(*) FROM passage_index WHERE passage_index MATCH ?1");
+	sqlite3_bind_text(st, 1, x->text.data, (int)x->text.len, SQLITE_STATIC);
+	bind_filters(st, o);
+	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int cmp_ub_desc(const void *a, const void *b, void *ctx)
+{
+	const struct query *q = ctx;
+	double x = q->pos[*(const size_t *)a].ub, y = q->pos[*(const size_t *)b].ub;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* qsort_r is a GNU extension; a small insertion sort is enough for a query's words. */
+static void sort_by_ub(size_t *idx, size_t n, const struct query *q)
+{
+	for (size_t i = 1; i < n; i++) {
+		size_t v = idx[i], j = i;
+		while (j > 0 && cmp_ub_desc(&idx[j - 1], &v, (void *)q) > 0) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = v;
+	}
+}
+
+/* Ranks the query into top (keeping top->cap passages) and counts all matches. */
+static int rank(struct hub *h, const struct search_opts *o, struct query *q, struct top *top, long long *total,
+		struct expr *all, struct err *e)
+{
+	struct df_cache *c = df_cache_get(h);
+	size_t idx[MAX_QUERY_ITEMS];
+	struct buf dfs = BUF_INIT;
+	int r = 0;
+
+	for (size_t i = 0; i < q->npos; i++) {
+		q->pos[i].df = item_df(h, c, q->pos[i].fts);
+		q->pos[i].ub = text_rank_upper_bound(c->rows, q->pos[i].df);
+		buf_appendf(&dfs, "%lld ", q->pos[i].df);
+		idx[i] = i;
+	}
+	/* Every word, as the person asked: used for the count, the snippets, and small queries. */
+	expr_group(all, q, idx, q->npos, o->all_words ? " AND " : " OR ", 1);
+	expr_finish(all, q);
+
+	if (o->all_words || q->npos == 1 || o->exhaustive) {
+		r = run_pass(h, o, all, buf_str(&dfs), top, total, e);
+		goto done;
+	}
+	sort_by_ub(idx, q->npos, q);
+
+	/* First pass: the passages holding the rarest word, scored on every word. */
+	struct expr first = {BUF_INIT, BUF_INIT};
+	size_t everything[MAX_QUERY_ITEMS];
+	for (size_t i = 0; i < q->npos; i++)
+		everything[i] = i;
+	expr_group(&first, q, idx, 1, " OR ", 0);
+	buf_appends(&first.text, " AND ");
+	expr_group(&first, q, everything, q->npos, " OR ", 1);
+	expr_finish(&first, q);
+	struct top probe = {xcalloc(top->cap, sizeof(struct ranked)), 0, top->cap};
+	r = run_pass(h, o, &first, buf_str(&dfs), &probe, NULL, e);
+	double bar = probe.n == probe.cap ? probe.v[0].score : 0; /* the page's last score is at least this */
+	free(probe.v);
+	expr_release(&first);
+	if (r)
+		goto done;
+
+	/* The common words that together cannot reach `bar` need not be scanned. */
+	size_t essential = q->npos;
+	double sum = 0;
+	while (essential > 1 && sum + q->pos[idx[essential - 1]].ub < bar) {
+		sum += q->pos[idx[essential - 1]].ub;
+		essential--;
+	}
+	if (essential == q->npos) {
+		r = run_pass(h, o, all, buf_str(&dfs), top, total, e);
+		goto done;
+	}
+	struct expr second = {BUF_INIT, BUF_INIT};
+	expr_group(&second, q, idx, essential, " OR ", 0);
+	buf_appends(&second.text, " AND ");
+	expr_group(&second, q, everything, q->npos, " OR ", 1);
+	expr_finish(&second, q);
+	r = run_pass(h, o, &second, buf_str(&dfs), top, NULL, e);
+	expr_release(&second);
+	if (!r)
+		*total = count_matches(h, o, all);
+done:
+	buf_release(&dfs);
+	return r;
+}
+
+/* ---- results ---- */
+
+void search_results_release(struct search_results *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct search_hit *s = &r->v[i];
+		free(s->ext_id);
+		free(s->title);
+		free(s->kind);
+		free(s->lang);
+		free(s->article);
+		free(s->snippet);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+static char *dup_or_null(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(db_text(st, i));
+}
+
 int hub_search(struct hub *h, const struct search_opts *o, struct search_results *out, struct err *e)
 {
-	struct buf match = BUF_INIT;
-	sqlite3_stmt *st = NULL, *meta = NULL, *snip = NULL;
+	struct query q;
+	struct expr all = {BUF_INIT, BUF_INIT};
 	int r = 0;
 	int limit = o->limit > 0 ? o->limit : 10, offset = o->offset > 0 ? o->offset : 0;
 
@@ -254,44 +563,24 @@ int hub_search(struct hub *h, const struct search_opts *o, struct search_results
 		return err_set(e, ERR_ENCODING, "the search is not valid UTF-8 text");
 	if (limit > 1000)
 		limit = 1000;
-	if ((r = build_match(h, o->query, o->all_words, &match, e)))
+	if ((r = query_build(h, o->query, &q, e)))
 		return r;
 
 	char *ver = db_meta_get(h->db, "analyser_version");
 	out->stale_index = !ver || atoi(ver) != ANALYSER_VERSION;
 	free(ver);
 
-	/*
-	 * One pass over the matching passages: each is counted and scored, and only the
-	 * best offset + limit are kept (a heap), instead of counting in one query and
-	 * sorting every match in another.
-	 */
-	st = db_prepare(h->db, filtered(o) ? "SELECT passage_index.rowid, asurif_rank(passage_index) FROM passage_index "
-					     "JOIN passages p ON p.id = passage_index.rowid JOIN documents d ON d.id = "
-					     "p.doc_id WHERE passage_index MATCH ?1" FILTERS
-					   : "SELECT rowid, asurif_rank(passage_index) FROM passage_index WHERE passage_index "
-					     "MATCH ?1");
-	sqlite3_bind_text(st, 1, match.data, (int)match.len, SQLITE_STATIC);
-	if (filtered(o))
-		bind_filters(st, o);
-	struct top top = {NULL, 0, (size_t)offset + (size_t)limit};
-	top.v = xcalloc(top.cap, sizeof(*top.v));
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->total++;
-		top_push(&top, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
-	}
-	if (rc != SQLITE_DONE) {
-		r = err_set(e, ERR_USAGE, "cannot search for \"%s\": %s", o->query, sqlite3_errmsg(h->db));
-		free(top.v);
+	struct top top = {xcalloc((size_t)offset + (size_t)limit, sizeof(struct ranked)), 0,
+			  (size_t)offset + (size_t)limit};
+	if ((r = rank(h, o, &q, &top, &out->total, &all, e)))
 		goto done;
-	}
 	qsort(top.v, top.n, sizeof(*top.v), cmp_ranked);
-	meta = db_prepare(h->db, "SELECT p.doc_id, d.ext_id, d.title, d.kind, d.lang, p.page, p.article "
-				 "FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id = ?1");
-	snip = db_prepare(h->db, "SELECT snippet(passage_index, 0, char(14), char(15), '…', 32) FROM passage_index "
-				 "WHERE passage_index MATCH ?1 AND rowid = ?2");
-	sqlite3_bind_text(snip, 1, match.data, (int)match.len, SQLITE_STATIC);
+
+	struct snippet_terms terms = {NULL, NULL, 0, 0};
+	for (size_t i = 0; i < q.npos; i++)
+		snippet_terms_add(&terms, h->an, q.pos[i].text, q.pos[i].type == ITEM_PREFIX);
+	sqlite3_stmt *meta = db_prepare(h->db, "SELECT p.doc_id, d.ext_id, d.title, d.kind, d.lang, p.page, p.article, "
+					       "p.text FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id = ?1");
 	for (size_t i = (size_t)offset; i < top.n; i++) {
 		out->v = xgrow(out->v, &out->alloc, out->n + 1, sizeof(*out->v));
 		struct search_hit *hit = &out->v[out->n++];
@@ -308,17 +597,18 @@ int hub_search(struct hub *h, const struct search_opts *o, struct search_results
 			hit->lang = xstrdup(db_text(meta, 4));
 			hit->page = sqlite3_column_int(meta, 5);
 			hit->article = dup_or_null(meta, 6);
+			hit->snippet = snippet_make(h->an, db_text(meta, 7), text_lang_parse(hit->lang), &terms,
+						    SNIPPET_WORDS);
+		} else {
+			hit->snippet = xstrdup("");
 		}
-		sqlite3_reset(snip);
-		sqlite3_bind_int64(snip, 2, hit->passage_id);
-		hit->snippet = clean_snippet(sqlite3_step(snip) == SQLITE_ROW ? db_text(snip, 0) : "");
 	}
-	free(top.v);
-done:
-	sqlite3_finalize(st);
+	snippet_terms_release(&terms);
 	sqlite3_finalize(meta);
-	sqlite3_finalize(snip);
-	buf_release(&match);
+done:
+	free(top.v);
+	expr_release(&all);
+	query_release(&q);
 	if (r)
 		search_results_release(out);
 	return r;

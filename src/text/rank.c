@@ -96,12 +96,23 @@ static void lengths_free(void *p)
 
 /* Per query: the idf of each phrase and the average passage length, computed once. */
 struct rank_data {
-	int nphrase;
+	int nphrase, nitem;
 	double avgdl;
-	double *idf;
-	int *tf; /* scratch: occurrences of each phrase in the current row */
-	int fresh; /* first row of this query: check the lengths are current */
+	double *idf;   /* per item */
+	int *map;      /* phrase -> item, or -1 for phrases that do not count */
+	int *tf;       /* scratch: occurrences of each item in the current row */
+	int fresh;     /* first row of this query: check the lengths are current */
 };
+
+double text_rank_idf(long long rows, long long df)
+{
+	return log(1.0 + ((double)rows - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+double text_rank_upper_bound(long long rows, long long df)
+{
+	return text_rank_idf(rows, df) * (K1 + 1.0);
+}
 
 static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 {
@@ -115,12 +126,29 @@ static void rank_data_free(void *p)
 	struct rank_data *d = p;
 	if (d) {
 		free(d->idf);
+		free(d->map);
 		free(d->tf);
 		free(d);
 	}
 }
 
-static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, struct rank_data **out)
+/* Parses "n n n" into at most max numbers; returns how many. */
+static int parse_numbers(const char *s, long long *out, int max)
+{
+	int n = 0;
+	while (s && *s && n < max) {
+		char *end = NULL;
+		long long v = strtoll(s, &end, 10);
+		if (end == s)
+			break;
+		out[n++] = v;
+		s = end;
+	}
+	return n;
+}
+
+static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, int nval, sqlite3_value **val,
+			 struct rank_data **out)
 {
 	struct rank_data *d = api->xGetAuxdata(fts, 0);
 	if (d) {
@@ -139,13 +167,29 @@ static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, struct r
 	d->avgdl = rows ? (double)tokens / (double)rows : 1.0;
 	if (d->avgdl <= 0)
 		d->avgdl = 1.0;
-	d->idf = xcalloc((size_t)d->nphrase + 1, sizeof(*d->idf));
-	d->tf = xcalloc((size_t)d->nphrase + 1, sizeof(*d->tf));
-	for (int i = 0; i < d->nphrase && rc == SQLITE_OK; i++) {
-		sqlite3_int64 n = 0;
-		rc = api->xQueryPhrase(fts, i, &n, count_row);
-		d->idf[i] = log(1.0 + ((double)rows - (double)n + 0.5) / ((double)n + 0.5));
+	d->map = xcalloc((size_t)d->nphrase + 1, sizeof(*d->map));
+	if (nval >= 2) {
+		/* The caller knows each item's document frequency and which phrase is which item. */
+		long long dfs[256], map[512];
+		d->nitem = parse_numbers((const char *)sqlite3_value_text(val[0]), dfs, 256);
+		int nmap = parse_numbers((const char *)sqlite3_value_text(val[1]), map, 512);
+		d->idf = xcalloc((size_t)d->nitem + 1, sizeof(*d->idf));
+		for (int i = 0; i < d->nitem; i++)
+			d->idf[i] = text_rank_idf(rows, dfs[i]);
+		for (int i = 0; i < d->nphrase; i++)
+			d->map[i] = (i < nmap && map[i] >= 0 && map[i] < d->nitem) ? (int)map[i] : -1;
+	} else {
+		/* Each phrase is an item; its frequency is counted here. */
+		d->nitem = d->nphrase;
+		d->idf = xcalloc((size_t)d->nitem + 1, sizeof(*d->idf));
+		for (int i = 0; i < d->nphrase && rc == SQLITE_OK; i++) {
+			sqlite3_int64 n = 0;
+			rc = api->xQueryPhrase(fts, i, &n, count_row);
+			d->idf[i] = text_rank_idf(rows, n);
+			d->map[i] = i;
+		}
 	}
+	d->tf = xcalloc((size_t)d->nitem + 1, sizeof(*d->tf));
 	if (rc == SQLITE_OK)
 		rc = api->xSetAuxdata(fts, d, rank_data_free);
 	else
@@ -156,10 +200,9 @@ static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, struct r
 
 static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
-	(void)nval, (void)val;
 	struct lengths *l = api->xUserData(fts);
 	struct rank_data *d = NULL;
-	int rc = rank_data_get(api, fts, &d);
+	int rc = rank_data_get(api, fts, nval, val, &d);
 	int ninst = 0, len = -1;
 	if (rc == SQLITE_OK && d->fresh) {
 		lengths_refresh(l);
@@ -176,14 +219,15 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
-	memset(d->tf, 0, sizeof(*d->tf) * (size_t)d->nphrase);
+	memset(d->tf, 0, sizeof(*d->tf) * (size_t)d->nitem);
 	for (int i = 0; i < ninst; i++) {
 		int phrase = 0, col = 0, off = 0;
-		if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK && phrase >= 0 && phrase < d->nphrase)
-			d->tf[phrase]++;
+		if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK && phrase >= 0 && phrase < d->nphrase &&
+		    d->map[phrase] >= 0)
+			d->tf[d->map[phrase]]++;
 	}
 	double norm = K1 * (1.0 - B + B * (double)len / d->avgdl), score = 0;
-	for (int i = 0; i < d->nphrase; i++)
+	for (int i = 0; i < d->nitem; i++)
 		if (d->tf[i])
 			score += d->idf[i] * (double)d->tf[i] * (K1 + 1.0) / ((double)d->tf[i] + norm);
 	sqlite3_result_double(ctx, score);
