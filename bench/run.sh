@@ -14,6 +14,11 @@
 # The bench programs are built by `make bench` (or `make build/bench/NAME`).
 set -eu
 
+# SHARED given by the caller is relative to where they are; the default, to the clone.
+case ${SHARED:-} in
+"" | /*) ;;
+*) SHARED=$PWD/$SHARED ;;
+esac
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 SHARED=${SHARED:-../shared}
@@ -25,6 +30,8 @@ NQUERIES=500
 
 what=all
 fresh=0
+quality_ran=0
+speed_ran=0
 for arg in "$@"; do
 	case $arg in
 	quality | speed | all) what=$arg ;;
@@ -46,6 +53,7 @@ for p in "$ASURIF" "$B/evalset" "$B/baseline" "$B/lawcorpus" "$B/searchbench" "$
 done
 if [ -n "$missing" ]; then
 	echo "bench: building$missing"
+	# shellcheck disable=SC2086 # one argument per program
 	make -s BUILD="$BUILD" $missing
 fi
 mkdir -p "$OUT"
@@ -63,6 +71,7 @@ eval_set() {
 		log "$src not found: skipping $name"
 		return 0
 	fi
+	quality_ran=1
 	log "$name: ingest and $(wc -l <"$src/queries.tsv") queries"
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -94,6 +103,7 @@ run_speed() {
 		log "$gz not found: skipping the speed benchmark"
 		return 0
 	fi
+	speed_ran=1
 	law=$OUT/law.jsonl
 	ws=$OUT/law-ws
 	db=$OUT/law-baseline.db
@@ -175,16 +185,20 @@ all)
 esac
 
 echo
-if [ "$what" != speed ]; then
+if [ "$quality_ran" = 1 ]; then
 	echo "## Retrieval quality (top 100 per query, scored per document)"
 	echo
 	"$B/report" quality "$OUT"
 	echo
+elif [ "$what" != speed ]; then
+	echo "Retrieval quality: skipped, no test collection under $SHARED/eval"
 fi
-if [ "$what" != quality ]; then
+if [ "$speed_ran" = 1 ]; then
 	echo "## Speed: Moroccan law corpus"
 	echo
 	"$B/report" speed "$OUT"
 	echo
+elif [ "$what" != quality ]; then
+	echo "Speed: skipped, no law corpus under $SHARED/data/morocco-law"
 fi
 echo "Raw results: $OUT"

@@ -180,6 +180,12 @@ struct df_cache {
 	sqlite3_int64 data_version;
 	int changes;
 	long long rows;
+	int stale_index; /* the index was built by another analyser version */
+	sqlite3_stmt *version;
+	struct {
+		const char *sql; /* the program's own SQL text, compared by address */
+		sqlite3_stmt *st;
+	} stmts[16];
 };
 
 static sqlite3_int64 single_int(sqlite3 *db, const char *sql, const char *arg)
@@ -208,6 +214,9 @@ void hub_search_cache_free(struct hub *h)
 	struct df_cache *c = h->search_cache;
 	if (c) {
 		df_cache_clear(c);
+		sqlite3_finalize(c->version);
+		for (size_t i = 0; i < ARRAY_SIZE(c->stmts); i++)
+			sqlite3_finalize(c->stmts[i].st);
 		free(c);
 		h->search_cache = NULL;
 	}
@@ -221,15 +230,40 @@ static struct df_cache *df_cache_get(struct hub *h)
 		c->data_version = -1;
 		h->search_cache = c;
 	}
-	sqlite3_int64 dv = single_int(h->db, "PRAGMA data_version", NULL);
+	if (!c->version)
+		c->version = db_prepare(h->db, "PRAGMA data_version");
+	sqlite3_int64 dv = sqlite3_step(c->version) == SQLITE_ROW ? sqlite3_column_int64(c->version, 0) : -1;
+	sqlite3_reset(c->version);
 	int ch = sqlite3_total_changes(h->db);
 	if (dv != c->data_version || ch != c->changes || c->n > 50000) {
 		df_cache_clear(c);
 		c->data_version = dv;
 		c->changes = ch;
 		c->rows = single_int(h->db, "SELECT count(*) FROM passages", NULL);
+		char *ver = db_meta_get(h->db, "analyser_version");
+		c->stale_index = !ver || atoi(ver) != ANALYSER_VERSION;
+		free(ver);
 	}
 	return c;
+}
+
+/* A prepared statement kept for the next search (preparing costs as much as a small search). */
+static sqlite3_stmt *cached_stmt(struct hub *h, const char *sql)
+{
+	struct df_cache *c = h->search_cache;
+	for (size_t i = 0; c && i < ARRAY_SIZE(c->stmts); i++) {
+		if (c->stmts[i].sql == sql) {
+			sqlite3_reset(c->stmts[i].st);
+			sqlite3_clear_bindings(c->stmts[i].st);
+			return c->stmts[i].st;
+		}
+		if (!c->stmts[i].sql) {
+			c->stmts[i].sql = sql;
+			c->stmts[i].st = db_prepare(h->db, sql);
+			return c->stmts[i].st;
+		}
+	}
+	BUG("too many kinds of search statement");
 }
 
 static uint64_t hash_str(const char *s)
@@ -267,7 +301,11 @@ static long long item_df(struct hub *h, struct df_cache *c, const char *fts)
 			return c->val[j];
 		j = (j + 1) & (c->cap - 1);
 	}
-	long long df = single_int(h->db, "SELECT count(*) FROM passage_index WHERE passage_index MATCH ?1", fts);
+	static const char sql[] = "SELECT count(*) FROM passage_index WHERE passage_index MATCH ?1";
+	sqlite3_stmt *st = cached_stmt(h, sql);
+	db_bind_text(st, 1, fts);
+	long long df = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
 	c->key[j] = xstrdup(fts);
 	c->val[j] = df < 0 ? 0 : df;
 	c->n++;
@@ -400,12 +438,13 @@ static void expr_release(struct expr *x)
 static int run_pass(struct hub *h, const struct search_opts *o, const struct expr *x, const char *dfs,
 		    struct top *top, long long *count, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(
-		h->db, filtered(o) ? "SELECT passage_index.rowid, asurif_rank(passage_index, ?10, ?11) FROM passage_index "
-				     "JOIN passages p ON p.id = passage_index.rowid JOIN documents d ON d.id = p.doc_id "
-				     "WHERE passage_index MATCH ?1" FILTERS
-				   : "SELECT rowid, asurif_rank(passage_index, ?10, ?11) FROM passage_index "
-				     "WHERE passage_index MATCH ?1");
+	static const char sql_filtered[] =
+		"SELECT passage_index.rowid, asurif_rank(passage_index, ?10, ?11) FROM passage_index "
+		"JOIN passages p ON p.id = passage_index.rowid JOIN documents d ON d.id = p.doc_id "
+		"WHERE passage_index MATCH ?1" FILTERS;
+	static const char sql_plain[] = "SELECT rowid, asurif_rank(passage_index, ?10, ?11) FROM passage_index "
+					"WHERE passage_index MATCH ?1";
+	sqlite3_stmt *st = cached_stmt(h, filtered(o) ? sql_filtered : sql_plain);
 	sqlite3_bind_text(st, 1, x->text.data, (int)x->text.len, SQLITE_STATIC);
 	bind_filters(st, o);
 	sqlite3_bind_text(st, 10, dfs, -1, SQLITE_STATIC);
@@ -419,7 +458,7 @@ static int run_pass(struct hub *h, const struct search_opts *o, const struct exp
 	int r = 0;
 	if (rc != SQLITE_DONE)
 		r = err_set(e, ERR_USAGE, "cannot search for \"%s\": %s", o->query, sqlite3_errmsg(h->db));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (count)
 		*count = n;
 	return r;
@@ -427,14 +466,15 @@ static int run_pass(struct hub *h, const struct search_opts *o, const struct exp
 
 static long long count_matches(struct hub *h, const struct search_opts *o, const struct expr *x)
 {
-	sqlite3_stmt *st = db_prepare(h->db, filtered(o) ? "SELECT count(*) FROM passage_index JOIN passages p ON p.id = "
-							   "passage_index.rowid JOIN documents d ON d.id = p.doc_id "
-							   "WHERE passage_index MATCH ?1" FILTERS
-							 : "SELECT count(*) FROM passage_index WHERE passage_index MATCH ?1");
+	static const char sql_filtered[] = "SELECT count(*) FROM passage_index JOIN passages p ON p.id = "
+					   "passage_index.rowid JOIN documents d ON d.id = p.doc_id "
+					   "WHERE passage_index MATCH ?1" FILTERS;
+	static const char sql_plain[] = "SELECT count(*) FROM passage_index WHERE passage_index MATCH ?1";
+	sqlite3_stmt *st = cached_stmt(h, filtered(o) ? sql_filtered : sql_plain);
 	sqlite3_bind_text(st, 1, x->text.data, (int)x->text.len, SQLITE_STATIC);
 	bind_filters(st, o);
 	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return n;
 }
 
@@ -483,12 +523,23 @@ static int rank(struct hub *h, const struct search_opts *o, struct query *q, str
 	}
 	sort_by_ub(idx, q->npos, q);
 
-	/* First pass: the passages holding the rarest word, scored on every word. */
+	/*
+	 * First pass: the passages holding the rarest words (enough of them to fill the
+	 * page a few times over), scored on every word.
+	 */
+	size_t rare = 0;
+	long long seen = 0;
+	while (rare < q->npos && seen < 3 * (long long)top->cap)
+		seen += q->pos[idx[rare++]].df;
+	if (rare >= q->npos) {
+		r = run_pass(h, o, all, buf_str(&dfs), top, total, e);
+		goto done;
+	}
 	struct expr first = {BUF_INIT, BUF_INIT};
 	size_t everything[MAX_QUERY_ITEMS];
 	for (size_t i = 0; i < q->npos; i++)
 		everything[i] = i;
-	expr_group(&first, q, idx, 1, " OR ", 0);
+	expr_group(&first, q, idx, rare, " OR ", 0);
 	buf_appends(&first.text, " AND ");
 	expr_group(&first, q, everything, q->npos, " OR ", 1);
 	expr_finish(&first, q);
@@ -566,9 +617,7 @@ int hub_search(struct hub *h, const struct search_opts *o, struct search_results
 	if ((r = query_build(h, o->query, &q, e)))
 		return r;
 
-	char *ver = db_meta_get(h->db, "analyser_version");
-	out->stale_index = !ver || atoi(ver) != ANALYSER_VERSION;
-	free(ver);
+	out->stale_index = df_cache_get(h)->stale_index;
 
 	struct top top = {xcalloc((size_t)offset + (size_t)limit, sizeof(struct ranked)), 0,
 			  (size_t)offset + (size_t)limit};
@@ -579,8 +628,9 @@ int hub_search(struct hub *h, const struct search_opts *o, struct search_results
 	struct snippet_terms terms = {NULL, NULL, 0, 0};
 	for (size_t i = 0; i < q.npos; i++)
 		snippet_terms_add(&terms, h->an, q.pos[i].text, q.pos[i].type == ITEM_PREFIX);
-	sqlite3_stmt *meta = db_prepare(h->db, "SELECT p.doc_id, d.ext_id, d.title, d.kind, d.lang, p.page, p.article, "
-					       "p.text FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id = ?1");
+	static const char sql_meta[] = "SELECT p.doc_id, d.ext_id, d.title, d.kind, d.lang, p.page, p.article, "
+				       "p.text FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id = ?1";
+	sqlite3_stmt *meta = cached_stmt(h, sql_meta);
 	for (size_t i = (size_t)offset; i < top.n; i++) {
 		out->v = xgrow(out->v, &out->alloc, out->n + 1, sizeof(*out->v));
 		struct search_hit *hit = &out->v[out->n++];
@@ -604,7 +654,7 @@ int hub_search(struct hub *h, const struct search_opts *o, struct search_results
 		}
 	}
 	snippet_terms_release(&terms);
-	sqlite3_finalize(meta);
+	sqlite3_reset(meta);
 done:
 	free(top.v);
 	expr_release(&all);
