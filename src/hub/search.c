@@ -551,11 +551,19 @@ static int rank(struct hub *h, const struct search_opts *o, struct query *q, str
 	if (r)
 		goto done;
 
-	/* The common words that together cannot reach `bar` need not be scanned. */
+	/*
+	 * The common words that together cannot reach `bar` need not be scanned: a
+	 * passage holding only them scores at most the sum of their bounds, plus the
+	 * nearness bonus when it holds two of them or more.
+	 */
 	size_t essential = q->npos;
 	double sum = 0;
-	while (essential > 1 && sum + q->pos[idx[essential - 1]].ub < bar) {
-		sum += q->pos[idx[essential - 1]].ub;
+	for (;;) {
+		double next = sum + q->pos[idx[essential - 1]].ub;
+		size_t skipped = q->npos - essential + 1;
+		if (essential <= 1 || next + (skipped >= 2 ? text_rank_proximity_bound() : 0) >= bar)
+			break;
+		sum = next;
 		essential--;
 	}
 	if (essential == q->npos) {

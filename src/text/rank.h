@@ -1,7 +1,8 @@
 /*
  * Ranking for the FTS5 index: asurif_rank(table), BM25 as Lucene computes it
  * (idf = ln(1 + (N - n + 0.5) / (n + 0.5)), so very common words still count a
- * little instead of nothing), with k1 = 1.2 and b = 0.75. Higher is better.
+ * little instead of nothing), with k1 = 1.2 and b = 0.75, plus a bonus when searched
+ * words stand close together. Higher is better.
  */
 #ifndef TEXT_RANK_H
 #define TEXT_RANK_H
@@ -18,4 +19,6 @@ int text_rank_register(sqlite3 *db);
 /* The idf of a word found in df of rows passages, and the most it can add to a score. */
 double text_rank_idf(long long rows, long long df);
 double text_rank_upper_bound(long long rows, long long df);
+/* The most the nearness of two or more searched words can add to a score. */
+double text_rank_proximity_bound(void);
 #endif
