@@ -161,8 +161,8 @@ static void run_queries(sqlite3 *db, const char *queries_path, int limit)
 			sqlite3_bind_int(top, 2, limit);
 			while (sqlite3_step(top) == SQLITE_ROW)
 				json_array_append_new(results, json_pack("{s:s, s:f}", "ext_id",
-									 (const char *)sqlite3_column_text(top, 0), "score",
-									 -sqlite3_column_double(top, 1)));
+				                                         (const char *)sqlite3_column_text(top, 0),
+				                                         "score", -sqlite3_column_double(top, 1)));
 		}
 		json_t *o = json_pack("{s:s, s:I, s:o}", "query", qs.v[i], "total", total, "results", results);
 		if (!o) /* a query that is not UTF-8 */
@@ -266,9 +266,9 @@ static int ingest(const char *db_path, const char *collection, long per_txn)
 	sqlite3_close(db);
 	double secs = bench_now() - t0;
 	bench_print_json(json_pack("{s:I, s:I, s:I, s:I, s:f, s:f}", "documents", (json_int_t)docs,
-				   "documents_per_transaction", (json_int_t)per_txn, "text_bytes",
-				   (json_int_t)bytes, "bad_lines", (json_int_t)bad, "seconds", secs, "mb_per_s",
-				   (double)bytes / 1e6 / secs));
+	                           "documents_per_transaction", (json_int_t)per_txn, "text_bytes", (json_int_t)bytes,
+	                           "bad_lines", (json_int_t)bad, "seconds", secs, "mb_per_s",
+	                           (double)bytes / 1e6 / secs));
 	return 0;
 }
 
@@ -337,8 +337,8 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "search") && (!strcmp(argv[5], "or") || !strcmp(argv[5], "and")))
 		return search(argv[2], argv[3], atoi(argv[4]), !strcmp(argv[5], "or") ? "OR" : "AND");
 	fprintf(stderr, "usage: baseline eval DOCS.tsv QUERIES.txt LIMIT > results.jsonl\n"
-			"       baseline query DB QUERIES.txt LIMIT > results.jsonl\n"
-			"       baseline ingest DB COLLECTION.jsonl [DOCUMENTS_PER_TRANSACTION]\n"
-			"       baseline search DB QUERIES.txt LIMIT or|and\n");
+	                "       baseline query DB QUERIES.txt LIMIT > results.jsonl\n"
+	                "       baseline ingest DB COLLECTION.jsonl [DOCUMENTS_PER_TRANSACTION]\n"
+	                "       baseline search DB QUERIES.txt LIMIT or|and\n");
 	return 2;
 }

@@ -49,9 +49,9 @@ static inline json_t *bench_latency_json(double *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		sum += v[i];
 	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "n", (json_int_t)n, "p50_ms",
-			 1e3 * bench_percentile(v, n, 50), "p90_ms", 1e3 * bench_percentile(v, n, 90), "p99_ms",
-			 1e3 * bench_percentile(v, n, 99), "mean_ms", n ? 1e3 * sum / (double)n : 0.0, "max_ms",
-			 n ? 1e3 * v[n - 1] : 0.0);
+	                 1e3 * bench_percentile(v, n, 50), "p90_ms", 1e3 * bench_percentile(v, n, 90), "p99_ms",
+	                 1e3 * bench_percentile(v, n, 99), "mean_ms", n ? 1e3 * sum / (double)n : 0.0, "max_ms",
+	                 n ? 1e3 * v[n - 1] : 0.0);
 }
 
 struct bench_lines {

@@ -37,7 +37,8 @@ static int to_jsonl(const char *path, const char *lang)
 			continue;
 		}
 		*tab = '\0';
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "id", l.v[i], "title", l.v[i], "text", tab + 1, "lang", lang);
+		json_t *o =
+		    json_pack("{s:s, s:s, s:s, s:s}", "id", l.v[i], "title", l.v[i], "text", tab + 1, "lang", lang);
 		if (!o) {
 			fprintf(stderr, "evalset: %s:%zu: not UTF-8 text\n", path, i + 1);
 			bad++;
@@ -218,12 +219,14 @@ static int score(const char *qrels_path, const char *queries_path, const char *r
 		fprintf(stderr, "evalset: %s has %zu lines for %zu queries\n", results_path, rl.n, qi);
 	double n = scored ? (double)scored : 1;
 	json_t *o = json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:i, s:i, s:i}", "label", label, "queries",
-			      (int)scored, "mrr10", mrr / n, "ndcg10", ndcg / n, "hit1", hit1 / n, "hit10", hit10 / n,
-			      "recall100", recall / n, "no_results", (int)empty, "errors", (int)errors, "unjudged",
-			      (int)unjudged, "missing", (int)missing);
+	                      (int)scored, "mrr10", mrr / n, "ndcg10", ndcg / n, "hit1", hit1 / n, "hit10", hit10 / n,
+	                      "recall100", recall / n, "no_results", (int)empty, "errors", (int)errors, "unjudged",
+	                      (int)unjudged, "missing", (int)missing);
 	bench_print_json(o);
-	fprintf(stderr, "%-34s queries %4ld  MRR@10 %.3f  nDCG@10 %.3f  Hit@1 %.3f  Hit@10 %.3f  R@100 %.3f  (%ld empty, %ld errors)\n",
-		label, scored, mrr / n, ndcg / n, hit1 / n, hit10 / n, recall / n, empty, errors);
+	fprintf(stderr,
+	        "%-34s queries %4ld  MRR@10 %.3f  nDCG@10 %.3f  Hit@1 %.3f  Hit@10 %.3f  R@100 %.3f  (%ld empty, %ld "
+	        "errors)\n",
+	        label, scored, mrr / n, ndcg / n, hit1 / n, hit10 / n, recall / n, empty, errors);
 	free(docs);
 	free(gains);
 	for (size_t i = 0; i < q.n; i++) {
@@ -245,7 +248,7 @@ int main(int argc, char **argv)
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "score"))
 		return score(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : argv[4]);
 	fprintf(stderr, "usage: evalset jsonl DOCS.tsv LANG > docs.jsonl\n"
-			"       evalset queries QUERIES.tsv > queries.txt\n"
-			"       evalset score QRELS QUERIES.tsv RESULTS.jsonl [LABEL]\n");
+	                "       evalset queries QUERIES.tsv > queries.txt\n"
+	                "       evalset score QRELS QUERIES.tsv RESULTS.jsonl [LABEL]\n");
 	return 2;
 }

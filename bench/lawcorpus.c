@@ -47,7 +47,8 @@ static int seen_before(struct seen *t, uint64_t h)
 {
 	h = h ? h : 1;
 	if (2 * (t->n + 1) > t->cap) {
-		struct seen bigger = {xcalloc(t->cap ? 2 * t->cap : 4096, sizeof(uint64_t)), t->cap ? 2 * t->cap : 4096, 0};
+		struct seen bigger = {xcalloc(t->cap ? 2 * t->cap : 4096, sizeof(uint64_t)), t->cap ? 2 * t->cap : 4096,
+		                      0};
 		for (size_t i = 0; i < t->cap; i++)
 			if (t->v[i])
 				seen_before(&bigger, t->v[i]);
@@ -86,7 +87,8 @@ static int convert(void)
 		const char *title = o ? field(o, "doc_title") : NULL, *text = o ? field(o, "text") : NULL;
 		const char *lang = o ? field(o, "lang") : NULL, *url = o ? field(o, "url") : NULL;
 		if (!doc || !ref || !text || !*text) {
-			fprintf(stderr, "lawcorpus: line %lld: %s\n", lines, o ? "missing doc_id, provision_ref or text" : jerr.text);
+			fprintf(stderr, "lawcorpus: line %lld: %s\n", lines,
+			        o ? "missing doc_id, provision_ref or text" : jerr.text);
 			bad++;
 			json_decref(o);
 			continue;
@@ -102,7 +104,8 @@ static int convert(void)
 			json_decref(o);
 			continue;
 		}
-		json_t *out = json_pack("{s:s, s:s, s:s}", "id", id, "title", title && *title ? title : doc, "text", text);
+		json_t *out =
+		    json_pack("{s:s, s:s, s:s}", "id", id, "title", title && *title ? title : doc, "text", text);
 		if (lang && (!strcmp(lang, "ar") || !strcmp(lang, "fr"))) {
 			json_object_set_new(out, "lang", json_string(lang));
 			if (*lang == 'a')
@@ -129,10 +132,11 @@ static int convert(void)
 	free(line);
 	free(seen.v);
 	buf_release(&key);
-	fprintf(stderr,
-		"{\"lines\":%lld,\"written\":%lld,\"repeats_dropped\":%lld,\"bad\":%lld,\"text_bytes\":%lld,\"ar\":%lld,"
-		"\"fr\":%lld}\n",
-		lines, written, repeats, bad, text_bytes, ar, fr);
+	fprintf(
+	    stderr,
+	    "{\"lines\":%lld,\"written\":%lld,\"repeats_dropped\":%lld,\"bad\":%lld,\"text_bytes\":%lld,\"ar\":%lld,"
+	    "\"fr\":%lld}\n",
+	    lines, written, repeats, bad, text_bytes, ar, fr);
 	return bad || ferror(stdout) ? 1 : 0;
 }
 
@@ -293,7 +297,7 @@ static int arabic_damaged(const char *w, size_t n)
 		if (alef && lam_next && !(article_allowed && c[1] == 0xA7))
 			return 1;
 		int proclitic = (c[0] == 0xD9 && (c[1] == 0x88 || c[1] == 0x81 || c[1] == 0x83)) || /* و ف ك */
-				(c[0] == 0xD8 && c[1] == 0xA8);                                     /* ب */
+		                (c[0] == 0xD8 && c[1] == 0xA8);                                     /* ب */
 		article_allowed = article_allowed && proclitic;
 	}
 	return 0;
@@ -454,6 +458,6 @@ int main(int argc, char **argv)
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "queries"))
 		return queries(argv[2], atol(argv[3]), strtoull(argv[4], NULL, 0), argc == 6 ? argv[5] : NULL);
 	fprintf(stderr, "usage: lawcorpus convert < provisions.jsonl > law.jsonl\n"
-			"       lawcorpus queries LAW.jsonl N SEED [PREFIX] > queries.txt\n");
+	                "       lawcorpus queries LAW.jsonl N SEED [PREFIX] > queries.txt\n");
 	return 2;
 }

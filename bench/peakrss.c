@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fprintf(f, "{\"wall_s\":%.3f,\"user_s\":%.3f,\"sys_s\":%.3f,\"maxrss_kb\":%ld,\"exit\":%d}\n", wall,
-		tv(ru.ru_utime), tv(ru.ru_stime), ru.ru_maxrss, code);
+	        tv(ru.ru_utime), tv(ru.ru_stime), ru.ru_maxrss, code);
 	fclose(f);
 	return code;
 }

@@ -51,8 +51,8 @@ struct goal {
 };
 
 static const struct goal goals[] = {
-	{"arcd", "mrr10", "MRR@10", 0.78, "Lucene ArabicAnalyzer + BM25: MRR@10 0.772"},
-	{"cnil-faq-fr", "hit10", "Hit@10", 0.81, "Lucene FrenchAnalyzer + BM25: Hit@10 0.811"},
+    {"arcd", "mrr10", "MRR@10", 0.78, "Lucene ArabicAnalyzer + BM25: MRR@10 0.772"},
+    {"cnil-faq-fr", "hit10", "Hit@10", 0.81, "Lucene FrenchAnalyzer + BM25: Hit@10 0.811"},
 };
 
 static int quality(const char *dir, const char *name)
@@ -84,12 +84,13 @@ static int quality(const char *dir, const char *name)
 				continue;
 			if (!strcmp(pipeline, "asurif"))
 				snprintf(goal, sizeof(goal), "%s ≥ %.2f: %s", goals[i].label, goals[i].min,
-					 met(num(o, goals[i].metric) >= goals[i].min));
+				         met(num(o, goals[i].metric) >= goals[i].min));
 			else
 				snprintf(goal, sizeof(goal), "(reference: %s)", goals[i].reference);
 		}
-		printf("| %s | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n", set, pipeline, (int)num(o, "queries"),
-		       num(o, "mrr10"), num(o, "ndcg10"), num(o, "hit1"), num(o, "hit10"), num(o, "recall100"), goal);
+		printf("| %s | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n", set, pipeline,
+		       (int)num(o, "queries"), num(o, "mrr10"), num(o, "ndcg10"), num(o, "hit1"), num(o, "hit10"),
+		       num(o, "recall100"), goal);
 		free(set);
 		json_decref(o);
 	}
@@ -124,8 +125,8 @@ static void row(const char *figure, const char *unit, double a, double b, int lo
 		snprintf(bs, sizeof(bs), "%.*f", b < 10 ? 2 : 1, b);
 	if (a > 0 && b > 0)
 		snprintf(ratio, sizeof(ratio), "%.2f× %s", a / b,
-			 lower_better ? (a > b ? "(slower/bigger)" : "(faster/smaller)")
-				      : (a > b ? "(faster)" : "(slower)"));
+		         lower_better ? (a > b ? "(slower/bigger)" : "(faster/smaller)")
+		                      : (a > b ? "(faster)" : "(slower)"));
 	char gs[128] = "";
 	if (goal && a >= 0)
 		snprintf(gs, sizeof(gs), "%s: %s", goal, met(ok));
@@ -169,8 +170,8 @@ static int speed(const char *dir)
 	row("ingest throughput", "MB of text/s", mbs, bmbs, 0, "≥ 15 MB/s", mbs >= 15);
 	json_t *batched = load(dir, "baseline-batched-ingest-time.json");
 	if (batched && bytes > 0)
-		row("baseline with 1000 documents per transaction", "MB of text/s", -1, bytes / 1e6 / num(batched, "wall_s"), 0,
-		    NULL, 0);
+		row("baseline with 1000 documents per transaction", "MB of text/s", -1,
+		    bytes / 1e6 / num(batched, "wall_s"), 0, NULL, 0);
 	json_decref(batched);
 	row("ingest wall time", "s", num(ing, "wall_s"), num(bing, "wall_s"), 1, NULL, 0);
 	row("ingest peak RSS", "MB", rss, brss, 1, "< 200 MB", rss >= 0 && rss < 200);
@@ -181,11 +182,14 @@ static int speed(const char *dir)
 	row("AND query p50", "ms", num(sand, "p50_ms"), num(band, "p50_ms"), 1, NULL, 0);
 	row("AND query p90", "ms", num(sand, "p90_ms"), num(band, "p90_ms"), 1, NULL, 0);
 	row("AND query p99", "ms", num(sand, "p99_ms"), num(band, "p99_ms"), 1, "≤ 5 ms", num(sand, "p99_ms") <= 5);
-	printf("\nKnown-item test: each generated query against the article it was made from (top 100, per document):\n\n");
+	printf("\nKnown-item test: each generated query against the article it was made from (top 100, per "
+	       "document):\n\n");
 	quality(dir, "law-known.jsonl");
-	printf("\nFor scale: hub_search against plain FTS5 statements on the same asurif index, same MATCH expression\n"
+	printf("\nFor scale: hub_search against plain FTS5 statements on the same asurif index, plain OR/AND of the "
+	       "words\n"
 	       "(count(*) = matching alone; bm25 = stock `ORDER BY rank LIMIT 10`), p50 / p99 ms:\n\n");
-	printf("| mode | hub_search | count(*) | bm25 LIMIT 10 | bm25 LIMIT 10 + snippet() | zero hits | mean matching passages |\n");
+	printf("| mode | hub_search | count(*) | bm25 LIMIT 10 | bm25 LIMIT 10 + snippet() | zero hits | mean matching "
+	       "passages |\n");
 	printf("|---|---:|---:|---:|---:|---:|---:|\n");
 	json_t *modes[] = {sor, sand};
 	for (size_t i = 0; i < 2; i++) {
@@ -195,8 +199,8 @@ static int speed(const char *dir)
 		printf("| %s | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.0f of %.0f | %.0f |\n",
 		       i ? "AND" : "OR", num(m, "p50_ms"), num(m, "p99_ms"), num2(m, "fts_count", "p50_ms"),
 		       num2(m, "fts_count", "p99_ms"), num2(m, "fts_rank", "p50_ms"), num2(m, "fts_rank", "p99_ms"),
-		       num2(m, "fts_rank_snippet", "p50_ms"), num2(m, "fts_rank_snippet", "p99_ms"), num(m, "zero_hits"),
-		       num(m, "n"), num(m, "mean_total"));
+		       num2(m, "fts_rank_snippet", "p50_ms"), num2(m, "fts_rank_snippet", "p99_ms"),
+		       num(m, "zero_hits"), num(m, "n"), num(m, "mean_total"));
 	}
 	json_t *bmodes[] = {bor, band};
 	for (size_t i = 0; i < 2; i++)

@@ -5,8 +5,8 @@
  *       Opens the workspace with hub_open(), runs every query once untimed (warm
  *       caches), then once more timing each hub_search() call with
  *       clock_gettime. For scale, also times plain FTS5 statements on the same
- *       index with the same MATCH expression (each word quoted, words the
- *       analyser drops left out, OR or AND, as hub_search builds it):
+ *       index with the plain expression of the query's words (each quoted, words
+ *       the analyser drops left out, joined with OR or AND):
  *         count:        SELECT count(*) ... MATCH ?          (matching alone)
  *         bm25:         SELECT rowid ... MATCH ? ORDER BY rank LIMIT n
  *         bm25+snippet: the same with snippet() of each row
@@ -36,7 +36,7 @@ static int count_term(void *ctx, int flags, const char *t, size_t n, size_t s, s
 	return 0;
 }
 
-/* The plain-words MATCH expression hub_search builds (no phrases, exclusions or prefixes here). */
+/* The plain MATCH expression of a query's words (no phrases, exclusions or prefixes here). */
 static int match_expr(struct hub *h, const char *q, int all, struct buf *out)
 {
 	buf_reset(out);
@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 	}
 	if (!ws || !queries) {
 		fprintf(stderr, "usage: searchbench WS QUERIES.txt [--all] [--limit N] [--slow N]\n"
-				"       searchbench --check-stale WS\n");
+		                "       searchbench --check-stale WS\n");
 		return 2;
 	}
 	struct hub *h = NULL;
@@ -165,10 +165,11 @@ int main(int argc, char **argv)
 
 	/* The FTS5 statements alone, same index, same expressions. */
 	sqlite3_stmt *st_rank = db_prepare(h->db, "SELECT rowid FROM passage_index WHERE passage_index MATCH ?1 "
-						  "ORDER BY rank LIMIT ?2");
+	                                          "ORDER BY rank LIMIT ?2");
 	sqlite3_stmt *st_count = db_prepare(h->db, "SELECT count(*) FROM passage_index WHERE passage_index MATCH ?1");
-	sqlite3_stmt *st_snip = db_prepare(h->db, "SELECT rowid, snippet(passage_index, 0, char(14), char(15), '…', 32) "
-						 "FROM passage_index WHERE passage_index MATCH ?1 ORDER BY rank LIMIT ?2");
+	sqlite3_stmt *st_snip =
+	    db_prepare(h->db, "SELECT rowid, snippet(passage_index, 0, char(14), char(15), '…', 32) "
+	                      "FROM passage_index WHERE passage_index MATCH ?1 ORDER BY rank LIMIT ?2");
 	struct buf m = BUF_INIT;
 	for (size_t i = 0; i < qs.n; i++) {
 		if (!match_expr(h, qs.v[i], all, &m))

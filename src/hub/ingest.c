@@ -1,5 +1,6 @@
 /* Taking documents into the hub: files, folders and JSON-lines collections. */
 #include <errno.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "hub/refs.h"
 #include "store/db.h"
 #include "text/analyse.h"
+#include "text/fts5.h"
 #include "base/banned.h"
 
 const char *const hub_kinds[] = {"law",    "organic-law", "decree",  "circular", "budget", "plan",
@@ -113,243 +115,6 @@ static void hash_hex(const void *data, size_t n, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-/*
- * Documents are written in batches committed every BATCH_MS or BATCH_DOCS documents,
- * so a collection of small documents is not one disk commit (and one index segment)
- * per line, and the write lock is never held for long. Each document is still whole
- * or absent: a batch commits only whole documents, and if the database refuses one
- * (disk full...) the whole batch is rolled back and reported as not added. (No
- * savepoint per document: FTS5 writes its pending index at every savepoint, which
- * would undo the batching.) What a batch added is reported once it is committed, so
- * "added" always means "in the hub".
- */
-#define BATCH_MS 250
-#define BATCH_DOCS 2000
-
-struct pending {
-	struct ingest_item item;
-	char *source, *title, *format;
-	char *created_file; /* original written for this document, to delete if the batch fails */
-};
-
-struct ingest {
-	struct hub *h;
-	const struct ingest_opts *o;
-	unsigned long long total, done;
-	int failed;
-	struct legal_refs refs;
-	int in_batch, batch_docs;
-	struct timespec batch_start;
-	struct pending *pend;
-	size_t npend, pend_alloc;
-	char commit_error[1200];
-	sqlite3_stmt *st_doc, *st_pas, *st_idx, *st_ref, *st_hash;
-};
-
-static void report(struct ingest *in, const struct ingest_item *item)
-{
-	if (item->status == INGEST_FAILED)
-		in->failed++;
-	if (in->o->on_item)
-		in->o->on_item(in->o->ctx, item);
-}
-
-static void defer_report(struct ingest *in, const struct ingest_item *item, const char *created_file)
-{
-	in->pend = xgrow(in->pend, &in->pend_alloc, in->npend + 1, sizeof(*in->pend));
-	struct pending *p = &in->pend[in->npend++];
-	p->item = *item;
-	p->source = xstrdup(item->source);
-	p->title = item->title ? xstrdup(item->title) : NULL;
-	p->format = item->format ? xstrdup(item->format) : NULL;
-	p->item.source = p->source;
-	p->item.title = p->title;
-	p->item.format = p->format;
-	p->item.message = NULL;
-	p->created_file = created_file ? xstrdup(created_file) : NULL;
-}
-
-static void forget_original(struct hub *h, const char *rel);
-
-static long elapsed_ms(const struct timespec *since)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
-}
-
-/* Ends the open batch, committing it (or rolling it back when `error` is given), and reports its documents. */
-static void batch_end(struct ingest *in, const char *error)
-{
-	struct err e = ERR_INIT;
-	int failed = 0;
-	if (error) {
-		db_rollback(in->h->db);
-		failed = 1;
-		snprintf(in->commit_error, sizeof(in->commit_error), "not saved, the database refused: %s", error);
-	} else if (in->in_batch && db_commit(in->h->db, &e)) {
-		failed = 1;
-		snprintf(in->commit_error, sizeof(in->commit_error), "not saved: %s", e.msg);
-	}
-	in->in_batch = 0;
-	in->batch_docs = 0;
-	for (size_t i = 0; i < in->npend; i++) {
-		struct pending *p = &in->pend[i];
-		if (failed) {
-			p->item.status = INGEST_FAILED;
-			p->item.message = in->commit_error;
-			p->item.doc_id = 0;
-			if (p->created_file)
-				forget_original(in->h, p->created_file);
-		}
-		report(in, &p->item);
-		free(p->created_file);
-		free(p->source);
-		free(p->title);
-		free(p->format);
-	}
-	in->npend = 0;
-}
-
-static void batch_commit(struct ingest *in)
-{
-	batch_end(in, NULL);
-}
-
-static void batch_maybe_commit(struct ingest *in)
-{
-	if (in->in_batch && (in->batch_docs >= BATCH_DOCS || elapsed_ms(&in->batch_start) >= BATCH_MS))
-		batch_commit(in);
-}
-
-static sqlite3_stmt *stmt(struct ingest *in, sqlite3_stmt **slot, const char *sql)
-{
-	if (!*slot)
-		*slot = db_prepare(in->h->db, sql);
-	sqlite3_reset(*slot);
-	sqlite3_clear_bindings(*slot);
-	return *slot;
-}
-
-static void progress(struct ingest *in, const char *current)
-{
-	if (in->o->on_progress)
-		in->o->on_progress(in->o->ctx, in->done, in->total, current);
-}
-
-static sqlite3_stmt *stmt(struct ingest *in, sqlite3_stmt **slot, const char *sql);
-
-static long long find_by_hash(struct ingest *in, const char *hash)
-{
-	sqlite3_stmt *st = stmt(in, &in->st_hash, "SELECT id FROM documents WHERE hash = ?1");
-	db_bind_text(st, 1, hash);
-	long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return id;
-}
-
-struct newdoc {
-	const char *ext_id, *hash, *file, *source, *format, *title, *kind, *lang, *issuer, *date, *url;
-	int pages;
-	long long bytes;
-};
-
-#define SQLCHECK(expr)                                                                                                 \
-	do {                                                                                                           \
-		if ((expr) != SQLITE_DONE) {                                                                           \
-			err_set(e, ERR_DB, "database: %s", sqlite3_errmsg(h->db));                                    \
-			goto fail;                                                                                     \
-		}                                                                                                      \
-	} while (0)
-
-/*
- * Writes one document with its passages, index entries and references into the open
- * batch. On a database error the batch is rolled back (see batch_end).
- */
-static int store_document(struct ingest *in, const struct newdoc *d, const struct passage_drafts *p, long long *id_out,
-			  struct err *e)
-{
-	struct hub *h = in->h;
-	struct buf body = BUF_INIT;
-	int en = !strcmp(d->lang, "en");
-
-	if (!in->in_batch) {
-		if (db_begin(h->db, e))
-			return ERR_DB;
-		in->in_batch = 1;
-		clock_gettime(CLOCK_MONOTONIC, &in->batch_start);
-	}
-	sqlite3_stmt *doc = stmt(in, &in->st_doc,
-				 "INSERT INTO documents(ext_id, hash, file, source, format, title, kind, lang, issuer, "
-				 "date, url, pages, bytes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
-	db_bind_text(doc, 1, d->ext_id);
-	db_bind_text(doc, 2, d->hash);
-	db_bind_text(doc, 3, d->file);
-	db_bind_text(doc, 4, d->source);
-	db_bind_text(doc, 5, d->format);
-	db_bind_text(doc, 6, d->title);
-	db_bind_text(doc, 7, d->kind);
-	db_bind_text(doc, 8, d->lang);
-	db_bind_text(doc, 9, d->issuer);
-	db_bind_text(doc, 10, d->date);
-	db_bind_text(doc, 11, d->url);
-	sqlite3_bind_int(doc, 12, d->pages);
-	sqlite3_bind_int64(doc, 13, d->bytes);
-	SQLCHECK(sqlite3_step(doc));
-	long long doc_id = sqlite3_last_insert_rowid(h->db);
-
-	for (size_t i = 0; i < p->n; i++) {
-		const struct passage_draft *pd = &p->v[i];
-		sqlite3_stmt *pas = stmt(in, &in->st_pas,
-					 "INSERT INTO passages(doc_id, seq, page, heading, article, text) "
-					 "VALUES (?1,?2,?3,?4,?5,?6)");
-		sqlite3_bind_int64(pas, 1, doc_id);
-		sqlite3_bind_int(pas, 2, (int)i + 1);
-		sqlite3_bind_int(pas, 3, pd->page);
-		db_bind_text(pas, 4, pd->heading);
-		db_bind_text(pas, 5, pd->article);
-		sqlite3_bind_text(pas, 6, pd->text, -1, SQLITE_STATIC);
-		SQLCHECK(sqlite3_step(pas));
-		long long pid = sqlite3_last_insert_rowid(h->db);
-
-		buf_reset(&body);
-		if (en)
-			buf_appends(&body, TEXT_LANG_TAG_EN);
-		buf_appends(&body, pd->text);
-		sqlite3_stmt *idx = stmt(in, &in->st_idx, "INSERT INTO passage_index(rowid, body) VALUES (?1, ?2)");
-		sqlite3_bind_int64(idx, 1, pid);
-		sqlite3_bind_text(idx, 2, body.data, (int)body.len, SQLITE_STATIC);
-		SQLCHECK(sqlite3_step(idx));
-
-		in->refs.n = 0;
-		refs_extract(pd->text, strlen(pd->text), &in->refs);
-		for (size_t r = 0; r < in->refs.n; r++) {
-			const struct legal_ref *lr = &in->refs.v[r];
-			if (hub_ref_is_label(lr, pd->article, pd->text))
-				continue;
-			sqlite3_stmt *ref = stmt(in, &in->st_ref,
-						 "INSERT INTO legal_refs(passage_id, doc_id, kind, number, article, key, "
-						 "raw) VALUES (?1,?2,?3,?4,?5,?6,?7)");
-			sqlite3_bind_int64(ref, 1, pid);
-			sqlite3_bind_int64(ref, 2, doc_id);
-			db_bind_text(ref, 3, lr->kind);
-			db_bind_text(ref, 4, lr->number);
-			if (lr->article)
-				sqlite3_bind_int(ref, 5, lr->article);
-			db_bind_text(ref, 6, lr->key);
-			sqlite3_bind_text(ref, 7, pd->text + lr->start, (int)(lr->end - lr->start), SQLITE_STATIC);
-			SQLCHECK(sqlite3_step(ref));
-		}
-	}
-	buf_release(&body);
-	in->batch_docs++;
-	*id_out = doc_id;
-	return 0;
-fail:
-	buf_release(&body);
-	batch_end(in, e->msg);
-	return ERR_DB;
-}
 
 static const char *base_name(const char *path)
 {
@@ -372,7 +137,7 @@ static char *title_from_name(const char *path)
 	return t;
 }
 
-/* Keeps the original under files/ab/abcdef... ; returns 1 when this call created it. */
+/* Keeps the original under files/ab/abcdef... ; returns 1 when this call created it, -1 on error. */
 static int keep_original(struct hub *h, const char *hash, const void *data, size_t n, char **rel, struct err *e)
 {
 	char *dir_rel = xasprintf("files/%.2s", hash);
@@ -399,77 +164,255 @@ static void forget_original(struct hub *h, const char *rel)
 	free(full);
 }
 
-static void add_file(struct ingest *in, const char *path, const struct buf *data, enum extract_format fmt)
-{
-	struct hub *h = in->h;
-	const struct doc_meta *m = &in->o->meta;
-	struct ingest_item item = {path, INGEST_FAILED, 0, 0, NULL, extract_format_name(fmt), NULL};
-	struct extract x;
-	struct passage_drafts p = {NULL, 0, 0};
-	struct err e = ERR_INIT;
-	char hash[65], *rel = NULL, *title = NULL;
-	int created = 0;
+/*
+ * Two threads share the work. The reading thread walks the files, reads, extracts,
+ * splits, hashes and analyses every passage; the writing thread (the caller's)
+ * finds the legal references and writes to the database, replaying the terms the
+ * reader analysed to the FTS5 tokenizer. They meet in a bounded queue of
+ * prepared documents, in input order, and only the writer reports.
+ *
+ * Documents are written in batches committed every BATCH_MS or BATCH_DOCS documents,
+ * so a collection of small documents is not one disk commit (and one index segment)
+ * per line, and the write lock is never held for long. Each document is still whole
+ * or absent: a batch commits only whole documents, and if the database refuses one
+ * (disk full...) the whole batch is rolled back and reported as not added. (No
+ * savepoint per document: FTS5 writes its pending index at every savepoint, which
+ * would undo the batching.) What a batch added is reported once it is committed, so
+ * "added" always means "in the hub".
+ */
+#define BATCH_MS 250
+#define BATCH_DOCS 2000
+#define QUEUE_DOCS 64
 
-	extract_init(&x);
+struct prepared_passage {
+	char *body; /* the text as indexed (English passages carry the language tag) */
+	size_t body_len;
+	struct fts5_tokens tokens;
+};
+
+/* A document read and analysed, ready to be written (or a failure or duplicate to report). */
+struct prepared {
+	enum ingest_status status; /* INGEST_ADDED here means "to be written" */
+	char *source, *message, *format;
+	long long doc_id; /* of the document already there, for duplicates */
+	char *ext_id, *hash, *file, *title, *kind, *lang, *issuer, *date, *url;
+	int pages;
+	long long bytes;
+	int created_file; /* this run wrote the original: delete it if the document is not written */
+	struct passage_drafts p;
+	struct prepared_passage *pp;
+	unsigned long long done; /* input bytes read when it was prepared */
+	struct prepared *next;
+};
+
+static void prepared_free(struct prepared *d)
+{
+	char **s[] = {&d->source, &d->message, &d->format, &d->ext_id, &d->hash, &d->file, &d->title,
+		      &d->kind,   &d->lang,    &d->issuer, &d->date,   &d->url};
+	for (size_t i = 0; i < ARRAY_SIZE(s); i++)
+		free(*s[i]);
+	for (size_t i = 0; d->pp && i < d->p.n; i++) {
+		free(d->pp[i].body);
+		text_fts5_tokens_release(&d->pp[i].tokens);
+	}
+	free(d->pp);
+	passage_drafts_release(&d->p);
+	free(d);
+}
+
+static char *dup0(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* ---- the queue between the two threads ---- */
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t changed;
+	struct prepared *head, *tail;
+	size_t n;
+	int finished; /* the reader has nothing more */
+};
+
+static void queue_push(struct queue *q, struct prepared *d)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->n >= QUEUE_DOCS)
+		pthread_cond_wait(&q->changed, &q->mu);
+	d->next = NULL;
+	if (q->tail)
+		q->tail->next = d;
+	else
+		q->head = d;
+	q->tail = d;
+	q->n++;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* The next document, or NULL when the reader has finished and nothing is left. */
+static struct prepared *queue_pop(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (!q->head && !q->finished)
+		pthread_cond_wait(&q->changed, &q->mu);
+	struct prepared *d = q->head;
+	if (d) {
+		q->head = d->next;
+		if (!q->head)
+			q->tail = NULL;
+		q->n--;
+		pthread_cond_broadcast(&q->changed);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return d;
+}
+
+static void queue_finish(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->finished = 1;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* ---- the reading thread ---- */
+
+struct file_list {
+	char **v;
+	unsigned long long *size;
+	size_t n, alloc, size_alloc;
+};
+
+struct reader {
+	struct hub *h;
+	const struct ingest_opts *o;
+	struct queue *q;
+	struct file_list *files;
+	size_t max;
+	struct analyser *an;
+	sqlite3 *ro; /* a read-only connection: is this content already in the hub? */
+	sqlite3_stmt *by_hash;
+	unsigned long long done;
+};
+
+static long long reader_find(struct reader *r, const char *hash)
+{
+	if (!r->by_hash)
+		return 0;
+	sqlite3_reset(r->by_hash);
+	sqlite3_bind_text(r->by_hash, 1, hash, -1, SQLITE_STATIC);
+	long long id = sqlite3_step(r->by_hash) == SQLITE_ROW ? sqlite3_column_int64(r->by_hash, 0) : 0;
+	sqlite3_reset(r->by_hash);
+	return id;
+}
+
+static void push_failure(struct reader *r, const char *source, const char *format, const char *message)
+{
+	struct prepared *d = xcalloc(1, sizeof(*d));
+	d->status = INGEST_FAILED;
+	d->source = xstrdup(source);
+	d->format = dup0(format);
+	d->message = xstrdup(message);
+	d->done = r->done;
+	queue_push(r->q, d);
+}
+
+static void push_duplicate(struct reader *r, const char *source, const char *format, long long id)
+{
+	struct prepared *d = xcalloc(1, sizeof(*d));
+	d->status = INGEST_DUPLICATE;
+	d->source = xstrdup(source);
+	d->format = dup0(format);
+	d->doc_id = id;
+	d->done = r->done;
+	queue_push(r->q, d);
+}
+
+/* Analyses the passages of d (refs, index terms) and hands it to the writer. */
+static void push_document(struct reader *r, struct prepared *d)
+{
+	int en = !strcmp(d->lang, "en");
+	d->pp = xcalloc(d->p.n + 1, sizeof(*d->pp));
+	for (size_t i = 0; i < d->p.n; i++) {
+		struct prepared_passage *pp = &d->pp[i];
+		const struct passage_draft *pd = &d->p.v[i];
+		pp->body = en ? xasprintf("%s%s", TEXT_LANG_TAG_EN, pd->text) : xstrdup(pd->text);
+		pp->body_len = strlen(pp->body);
+		text_fts5_tokens_build(&pp->tokens, r->an, pp->body, pp->body_len);
+	}
+	d->status = INGEST_ADDED;
+	d->done = r->done;
+	queue_push(r->q, d);
+}
+
+static char *sample_lang(const struct passage_drafts *p)
+{
+	struct buf sample = BUF_INIT;
+	for (size_t i = 0; i < p->n && sample.len < 100000; i++)
+		buf_appends(&sample, p->v[i].text);
+	char *l = xstrdup(text_lang_code(text_guess_lang(buf_str(&sample), sample.len)));
+	buf_release(&sample);
+	return l;
+}
+
+static void read_file(struct reader *r, const char *path, const struct buf *data, enum extract_format fmt)
+{
+	const struct doc_meta *m = &r->o->meta;
+	struct extract x;
+	struct err e = ERR_INIT;
+	char hash[65];
+	const char *fname = extract_format_name(fmt);
+
 	hash_hex(data->data, data->len, hash);
-	long long existing = find_by_hash(in, hash);
+	long long existing = reader_find(r, hash);
 	if (existing) {
-		item.status = INGEST_DUPLICATE;
-		item.doc_id = existing;
-		report(in, &item);
+		push_duplicate(r, path, fname, existing);
 		return;
 	}
-	if (extract_run(path, (const unsigned char *)data->data, data->len, fmt, &x, &e))
-		goto fail;
-	passages_split(&x, &p);
-	if (!p.n) {
+	extract_init(&x);
+	if (extract_run(path, (const unsigned char *)data->data, data->len, fmt, &x, &e)) {
+		extract_release(&x);
+		push_failure(r, path, fname, e.msg);
+		return;
+	}
+	struct prepared *d = xcalloc(1, sizeof(*d));
+	passages_split(&x, &d->p);
+	if (!d->p.n) {
+		extract_release(&x);
+		prepared_free(d);
 		err_set(&e, ERR_EMPTY, "%s: no text to take in", path);
-		goto fail;
+		push_failure(r, path, fname, e.msg);
+		return;
 	}
 	if (m->title)
-		title = xstrdup(m->title);
+		d->title = xstrdup(m->title);
 	else if (x.title && *x.title)
-		title = xstrdup(x.title);
+		d->title = xstrdup(x.title);
 	else if (x.n && x.blocks[0].type == BLOCK_HEADING && strlen(x.blocks[0].text) < 300)
-		title = xstrdup(x.blocks[0].text);
+		d->title = xstrdup(x.blocks[0].text);
 	else
-		title = title_from_name(path);
-	const char *lang = m->lang;
-	if (!lang) {
-		struct buf sample = BUF_INIT;
-		for (size_t i = 0; i < p.n && sample.len < 100000; i++)
-			buf_appends(&sample, p.v[i].text);
-		lang = text_lang_code(text_guess_lang(buf_str(&sample), sample.len));
-		buf_release(&sample);
-	}
-	created = keep_original(h, hash, data->data, data->len, &rel, &e);
-	if (created < 0)
-		goto fail;
-	struct newdoc d = {m->ext_id, hash, rel, path, extract_format_name(fmt), title,
-			   m->kind ? m->kind : guess_kind(title), lang, m->issuer, m->date, m->url, x.pages,
-			   (long long)data->len};
-	long long id = 0;
-	if (store_document(in, &d, &p, &id, &e)) {
-		err_prefix(&e, "%s", path);
-		if (created == 1)
-			forget_original(h, rel);
-		goto fail;
-	}
-	item.status = INGEST_ADDED;
-	item.doc_id = id;
-	item.passages = (int)p.n;
-	item.title = title;
-	defer_report(in, &item, created == 1 ? rel : NULL);
-	batch_maybe_commit(in);
-	goto done;
-fail:
-	item.message = e.msg;
-	report(in, &item);
-done:
-	free(rel);
-	free(title);
-	passage_drafts_release(&p);
+		d->title = title_from_name(path);
+	d->lang = m->lang ? xstrdup(m->lang) : sample_lang(&d->p);
+	d->pages = x.pages;
 	extract_release(&x);
+	d->created_file = keep_original(r->h, hash, data->data, data->len, &d->file, &e);
+	if (d->created_file < 0) {
+		prepared_free(d);
+		push_failure(r, path, fname, e.msg);
+		return;
+	}
+	d->source = xstrdup(path);
+	d->format = xstrdup(fname);
+	d->hash = xstrdup(hash);
+	d->ext_id = dup0(m->ext_id);
+	d->kind = xstrdup(m->kind ? m->kind : guess_kind(d->title));
+	d->issuer = dup0(m->issuer);
+	d->date = dup0(m->date);
+	d->url = dup0(m->url);
+	d->bytes = (long long)data->len;
+	push_document(r, d);
 }
 
 /* ---- JSON-lines collections: one document per line ---- */
@@ -489,16 +432,15 @@ static const char *json_str(json_t *o, const char *field, int line, const char *
 	return json_string_value(v);
 }
 
-static void add_collection_line(struct ingest *in, const char *path, int line, const char *s, size_t n)
+static void read_collection_line(struct reader *r, const char *path, int line, const char *s, size_t n)
 {
-	const struct doc_meta *m = &in->o->meta;
+	const struct doc_meta *m = &r->o->meta;
 	char source[4096];
 	snprintf(source, sizeof(source), "%s:%d", path, line);
-	struct ingest_item item = {source, INGEST_FAILED, 0, 0, NULL, "jsonl", NULL};
 	struct err e = ERR_INIT;
 	json_error_t jerr;
 	struct extract x;
-	struct passage_drafts p = {NULL, 0, 0};
+	struct prepared *d = NULL;
 	char *id_copy = NULL;
 	json_t *o = json_loadb(s, n, JSON_REJECT_DUPLICATES, &jerr);
 
@@ -547,57 +489,53 @@ static void add_collection_line(struct ingest *in, const char *path, int line, c
 	char hash[65];
 	hash_hex(key.data, key.len, hash);
 	buf_release(&key);
-	long long existing = find_by_hash(in, hash);
+	long long existing = reader_find(r, hash);
 	if (existing) {
-		item.status = INGEST_DUPLICATE;
-		item.doc_id = existing;
-		item.title = title;
-		report(in, &item);
+		push_duplicate(r, source, "jsonl", existing);
 		goto done;
 	}
 	if (extract_run(source, (const unsigned char *)text, strlen(text), FMT_TXT, &x, &e))
 		goto fail;
-	passages_split(&x, &p);
-	if (!p.n) {
+	d = xcalloc(1, sizeof(*d));
+	passages_split(&x, &d->p);
+	if (!d->p.n) {
 		err_set(&e, ERR_EMPTY, "%s: no text to take in", source);
 		goto fail;
 	}
-	const char *lang = lm.lang ? lm.lang : text_lang_code(text_guess_lang(text, strlen(text)));
-	struct newdoc d = {id_copy, hash, NULL, source, "jsonl", title, lm.kind ? lm.kind : guess_kind(title),
-			   lang, lm.issuer, lm.date, lm.url, 0, (long long)strlen(text)};
-	long long doc_id = 0;
-	if (store_document(in, &d, &p, &doc_id, &e)) {
-		err_prefix(&e, "%s", source);
-		goto fail;
-	}
-	item.status = INGEST_ADDED;
-	item.doc_id = doc_id;
-	item.passages = (int)p.n;
-	item.title = title;
-	defer_report(in, &item, NULL);
-	batch_maybe_commit(in);
+	d->source = xstrdup(source);
+	d->format = xstrdup("jsonl");
+	d->hash = xstrdup(hash);
+	d->ext_id = id_copy;
+	id_copy = NULL;
+	d->title = xstrdup(title);
+	d->kind = xstrdup(lm.kind ? lm.kind : guess_kind(title));
+	d->lang = xstrdup(lm.lang ? lm.lang : text_lang_code(text_guess_lang(text, strlen(text))));
+	d->issuer = dup0(lm.issuer);
+	d->date = dup0(lm.date);
+	d->url = dup0(lm.url);
+	d->bytes = (long long)strlen(text);
+	push_document(r, d);
+	d = NULL;
 	goto done;
 fail:
-	item.message = e.msg;
-	report(in, &item);
+	push_failure(r, source, "jsonl", e.msg);
 done:
+	if (d)
+		prepared_free(d);
 	free(id_copy);
 	json_decref(o);
-	passage_drafts_release(&p);
 	extract_release(&x);
 }
 
 #define MAX_LINE (64u << 20)
 
-static void add_collection(struct ingest *in, const char *path)
+static void read_collection(struct reader *r, const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	struct ingest_item item = {path, INGEST_FAILED, 0, 0, NULL, "jsonl", NULL};
 	char msg[8192];
 	if (!f) {
 		snprintf(msg, sizeof(msg), "%s: cannot open: %s", path, strerror(errno));
-		item.message = msg;
-		report(in, &item);
+		push_failure(r, path, "jsonl", msg);
 		return;
 	}
 	char *line = NULL;
@@ -606,7 +544,7 @@ static void add_collection(struct ingest *in, const char *path)
 	int lineno = 0;
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
-		in->done += (unsigned long long)len;
+		r->done += (unsigned long long)len;
 		size_t n = (size_t)len;
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			n--;
@@ -620,30 +558,284 @@ static void add_collection(struct ingest *in, const char *path)
 			snprintf(src, sizeof(src), "%s:%d", path, lineno);
 			snprintf(msg, sizeof(msg), "%s: the line is too long (%.1f MB; the limit is %u MB)", src,
 				 (double)n / 1e6, MAX_LINE >> 20);
-			struct ingest_item big = {src, INGEST_FAILED, 0, 0, NULL, "jsonl", msg};
-			report(in, &big);
+			push_failure(r, src, "jsonl", msg);
 			continue;
 		}
-		add_collection_line(in, path, lineno, line, n);
-		if ((lineno & 63) == 0)
-			progress(in, path);
+		read_collection_line(r, path, lineno, line, n);
 	}
 	if (ferror(f)) {
 		snprintf(msg, sizeof(msg), "%s: cannot read: %s", path, strerror(errno));
-		item.message = msg;
-		report(in, &item);
+		push_failure(r, path, "jsonl", msg);
 	}
 	free(line);
 	fclose(f);
 }
 
-/* ---- files and folders ---- */
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	struct buf data = BUF_INIT;
+	for (size_t i = 0; i < r->files->n; i++) {
+		const char *path = r->files->v[i];
+		unsigned long long size = r->files->size[i];
+		struct err fe = ERR_INIT;
+		size_t name_len = strlen(path);
+		if (name_len > 6 && !strcmp(path + name_len - 6, ".jsonl")) {
+			read_collection(r, path);
+			continue;
+		}
+		if (size > r->max) {
+			r->done += size;
+			err_set(&fe, ERR_TOO_BIG, "%s: too large (%.1f MB; the limit is %.1f MB)", path, (double)size / 1e6,
+				(double)r->max / 1e6);
+			push_failure(r, path, NULL, fe.msg);
+			continue;
+		}
+		if (fs_read_file(path, r->max, &data, &fe)) {
+			r->done += size;
+			push_failure(r, path, NULL, fe.msg);
+			continue;
+		}
+		enum extract_format fmt = extract_detect(path, (const unsigned char *)data.data, data.len);
+		if (fmt == FMT_JSONL) {
+			read_collection(r, path);
+			continue;
+		}
+		r->done += size;
+		read_file(r, path, &data, fmt);
+		/* Files can be large: do not keep the biggest one's memory for the whole run. */
+		if (data.alloc > (8u << 20))
+			buf_release(&data);
+	}
+	buf_release(&data);
+	queue_finish(r->q);
+	return NULL;
+}
 
-struct file_list {
-	char **v;
-	unsigned long long *size;
-	size_t n, alloc, size_alloc;
+/* ---- the writing thread ---- */
+
+struct pending {
+	struct ingest_item item;
+	struct prepared *d;
 };
+
+struct writer {
+	struct hub *h;
+	const struct ingest_opts *o;
+	unsigned long long total;
+	int failed;
+	int in_batch, batch_docs;
+	struct timespec batch_start;
+	struct pending *pend;
+	size_t npend, pend_alloc;
+	char commit_error[1200];
+	sqlite3_stmt *st_doc, *st_pas, *st_idx, *st_ref, *st_hash;
+	struct legal_refs refs;
+};
+
+static void report(struct writer *w, const struct ingest_item *item)
+{
+	if (item->status == INGEST_FAILED)
+		w->failed++;
+	if (w->o->on_item)
+		w->o->on_item(w->o->ctx, item);
+}
+
+static long elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+/* Ends the open batch, committing it (or rolling it back when `error` is given), and reports its documents. */
+static void batch_end(struct writer *w, const char *error)
+{
+	struct err e = ERR_INIT;
+	int failed = 0;
+	if (error) {
+		db_rollback(w->h->db);
+		failed = 1;
+		snprintf(w->commit_error, sizeof(w->commit_error), "not saved, the database refused: %s", error);
+	} else if (w->in_batch && db_commit(w->h->db, &e)) {
+		failed = 1;
+		snprintf(w->commit_error, sizeof(w->commit_error), "not saved: %s", e.msg);
+	}
+	w->in_batch = 0;
+	w->batch_docs = 0;
+	for (size_t i = 0; i < w->npend; i++) {
+		struct pending *p = &w->pend[i];
+		if (failed) {
+			p->item.status = INGEST_FAILED;
+			p->item.message = w->commit_error;
+			p->item.doc_id = 0;
+			if (p->d->created_file == 1)
+				forget_original(w->h, p->d->file);
+		}
+		report(w, &p->item);
+		prepared_free(p->d);
+	}
+	w->npend = 0;
+}
+
+static void batch_maybe_commit(struct writer *w)
+{
+	if (w->in_batch && (w->batch_docs >= BATCH_DOCS || elapsed_ms(&w->batch_start) >= BATCH_MS))
+		batch_end(w, NULL);
+}
+
+static sqlite3_stmt *stmt(struct writer *w, sqlite3_stmt **slot, const char *sql)
+{
+	if (!*slot)
+		*slot = db_prepare(w->h->db, sql);
+	sqlite3_reset(*slot);
+	sqlite3_clear_bindings(*slot);
+	return *slot;
+}
+
+static long long writer_find(struct writer *w, const char *hash)
+{
+	sqlite3_stmt *st = stmt(w, &w->st_hash, "SELECT id FROM documents WHERE hash = ?1");
+	db_bind_text(st, 1, hash);
+	long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return id;
+}
+
+#define SQLCHECK(expr)                                                                                                 \
+	do {                                                                                                           \
+		if ((expr) != SQLITE_DONE) {                                                                           \
+			err_set(e, ERR_DB, "database: %s", sqlite3_errmsg(w->h->db));                                 \
+			goto fail;                                                                                     \
+		}                                                                                                      \
+	} while (0)
+
+/*
+ * Writes one document with its passages, index entries and references into the open
+ * batch. On a database error the batch is rolled back (see batch_end).
+ */
+static int write_document(struct writer *w, const struct prepared *d, long long *id_out, struct err *e)
+{
+	sqlite3 *db = w->h->db;
+	if (!w->in_batch) {
+		if (db_begin(db, e))
+			return ERR_DB;
+		w->in_batch = 1;
+		clock_gettime(CLOCK_MONOTONIC, &w->batch_start);
+	}
+	sqlite3_stmt *doc = stmt(w, &w->st_doc,
+				 "INSERT INTO documents(ext_id, hash, file, source, format, title, kind, lang, issuer, "
+				 "date, url, pages, bytes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
+	db_bind_text(doc, 1, d->ext_id);
+	db_bind_text(doc, 2, d->hash);
+	db_bind_text(doc, 3, d->file);
+	db_bind_text(doc, 4, d->source);
+	db_bind_text(doc, 5, d->format);
+	db_bind_text(doc, 6, d->title);
+	db_bind_text(doc, 7, d->kind);
+	db_bind_text(doc, 8, d->lang);
+	db_bind_text(doc, 9, d->issuer);
+	db_bind_text(doc, 10, d->date);
+	db_bind_text(doc, 11, d->url);
+	sqlite3_bind_int(doc, 12, d->pages);
+	sqlite3_bind_int64(doc, 13, d->bytes);
+	SQLCHECK(sqlite3_step(doc));
+	long long doc_id = sqlite3_last_insert_rowid(db);
+
+	for (size_t i = 0; i < d->p.n; i++) {
+		const struct passage_draft *pd = &d->p.v[i];
+		const struct prepared_passage *pp = &d->pp[i];
+		sqlite3_stmt *pas = stmt(w, &w->st_pas,
+					 "INSERT INTO passages(doc_id, seq, page, heading, article, text) "
+					 "VALUES (?1,?2,?3,?4,?5,?6)");
+		sqlite3_bind_int64(pas, 1, doc_id);
+		sqlite3_bind_int(pas, 2, (int)i + 1);
+		sqlite3_bind_int(pas, 3, pd->page);
+		db_bind_text(pas, 4, pd->heading);
+		db_bind_text(pas, 5, pd->article);
+		sqlite3_bind_text(pas, 6, pd->text, -1, SQLITE_STATIC);
+		SQLCHECK(sqlite3_step(pas));
+		long long pid = sqlite3_last_insert_rowid(db);
+
+		sqlite3_stmt *idx = stmt(w, &w->st_idx, "INSERT INTO passage_index(rowid, body) VALUES (?1, ?2)");
+		sqlite3_bind_int64(idx, 1, pid);
+		sqlite3_bind_text(idx, 2, pp->body, (int)pp->body_len, SQLITE_STATIC);
+		text_fts5_replay(&pp->tokens);
+		int rc = sqlite3_step(idx);
+		text_fts5_replay(NULL);
+		SQLCHECK(rc);
+
+		/* References are found here, in the writing thread, which has time to spare. */
+		w->refs.n = 0;
+		refs_extract(pd->text, strlen(pd->text), &w->refs);
+		for (size_t r = 0; r < w->refs.n; r++) {
+			const struct legal_ref *lr = &w->refs.v[r];
+			if (hub_ref_is_label(lr, pd->article, pd->text))
+				continue;
+			sqlite3_stmt *ref = stmt(w, &w->st_ref,
+						 "INSERT INTO legal_refs(passage_id, doc_id, kind, number, article, key, "
+						 "raw) VALUES (?1,?2,?3,?4,?5,?6,?7)");
+			sqlite3_bind_int64(ref, 1, pid);
+			sqlite3_bind_int64(ref, 2, doc_id);
+			db_bind_text(ref, 3, lr->kind);
+			db_bind_text(ref, 4, lr->number);
+			if (lr->article)
+				sqlite3_bind_int(ref, 5, lr->article);
+			db_bind_text(ref, 6, lr->key);
+			sqlite3_bind_text(ref, 7, pd->text + lr->start, (int)(lr->end - lr->start), SQLITE_STATIC);
+			SQLCHECK(sqlite3_step(ref));
+		}
+	}
+	w->batch_docs++;
+	*id_out = doc_id;
+	return 0;
+fail:
+	batch_end(w, e->msg);
+	return ERR_DB;
+}
+
+/* Writes or reports one prepared document; takes ownership of d. */
+static void writer_take(struct writer *w, struct prepared *d)
+{
+	struct ingest_item item = {d->source, d->status, d->doc_id, 0, d->title, d->format, d->message};
+	if (w->o->on_progress)
+		w->o->on_progress(w->o->ctx, d->done, w->total, d->source);
+	if (d->status != INGEST_ADDED) {
+		report(w, &item);
+		prepared_free(d);
+		return;
+	}
+	long long existing = writer_find(w, d->hash); /* the same content twice in this run */
+	if (existing) {
+		item.status = INGEST_DUPLICATE;
+		item.doc_id = existing;
+		item.title = NULL;
+		report(w, &item);
+		prepared_free(d);
+		return;
+	}
+	struct err e = ERR_INIT;
+	long long id = 0;
+	if (write_document(w, d, &id, &e)) {
+		err_prefix(&e, "%s", d->source);
+		item.status = INGEST_FAILED;
+		item.message = e.msg;
+		if (d->created_file == 1)
+			forget_original(w->h, d->file);
+		report(w, &item);
+		prepared_free(d);
+		return;
+	}
+	item.doc_id = id;
+	item.passages = (int)d->p.n;
+	w->pend = xgrow(w->pend, &w->pend_alloc, w->npend + 1, sizeof(*w->pend));
+	w->pend[w->npend].item = item;
+	w->pend[w->npend].d = d;
+	w->npend++;
+	batch_maybe_commit(w);
+}
+
+/* ---- files and folders ---- */
 
 static int collect(const char *file, void *ctx)
 {
@@ -659,73 +851,80 @@ static int collect(const char *file, void *ctx)
 
 int hub_add_paths(struct hub *h, char *const *paths, int n, const struct ingest_opts *o, struct err *e)
 {
-	struct ingest in;
-	struct ingest *in_ptr = &in;
-	memset(&in, 0, sizeof(in));
-	in.h = h;
-	in.o = o;
 	struct file_list files = {NULL, NULL, 0, 0, 0};
-	struct buf data = BUF_INIT;
-	size_t max = o->max_file_bytes ? o->max_file_bytes : HUB_MAX_FILE;
+	struct writer w;
+	struct queue q;
+	struct reader r;
 
 	if (hub_meta_validate(&o->meta, e))
 		return e->code;
-	db_exec(h->db, "PRAGMA wal_autocheckpoint = 16384", NULL);
+	memset(&w, 0, sizeof(w));
+	w.h = h;
+	w.o = o;
 	for (int i = 0; i < n; i++) {
 		struct err we = ERR_INIT;
 		if (fs_walk(paths[i], collect, &files, &we)) {
 			struct ingest_item item = {paths[i], INGEST_FAILED, 0, 0, NULL, NULL, we.msg};
-			report(&in, &item);
+			report(&w, &item);
 		}
 	}
 	for (size_t i = 0; i < files.n; i++)
-		in.total += files.size[i];
-	progress(&in, "");
-	for (size_t i = 0; i < files.n; i++) {
-		const char *path = files.v[i];
-		struct err fe = ERR_INIT;
-		size_t name_len = strlen(path);
-		progress(&in, path);
-		if (name_len > 6 && !strcmp(path + name_len - 6, ".jsonl")) {
-			add_collection(&in, path);
-		} else if (files.size[i] > max) {
-			err_set(&fe, ERR_TOO_BIG, "%s: too large (%.1f MB; the limit is %.1f MB)", path,
-				(double)files.size[i] / 1e6, (double)max / 1e6);
-			struct ingest_item item = {path, INGEST_FAILED, 0, 0, NULL, NULL, fe.msg};
-			report(&in, &item);
-			in.done += files.size[i];
-		} else if (fs_read_file(path, max, &data, &fe)) {
-			struct ingest_item item = {path, INGEST_FAILED, 0, 0, NULL, NULL, fe.msg};
-			report(&in, &item);
-			in.done += files.size[i];
-		} else {
-			enum extract_format fmt = extract_detect(path, (const unsigned char *)data.data, data.len);
-			if (fmt == FMT_JSONL) {
-				add_collection(&in, path);
-			} else {
-				add_file(&in, path, &data, fmt);
-				in.done += files.size[i];
-			}
-		}
-		progress(&in, path);
+		w.total += files.size[i];
+	if (o->on_progress)
+		o->on_progress(o->ctx, 0, w.total, "");
+
+	memset(&q, 0, sizeof(q));
+	pthread_mutex_init(&q.mu, NULL);
+	pthread_cond_init(&q.changed, NULL);
+	memset(&r, 0, sizeof(r));
+	r.h = h;
+	r.o = o;
+	r.q = &q;
+	r.files = &files;
+	r.max = o->max_file_bytes ? o->max_file_bytes : HUB_MAX_FILE;
+	r.an = analyser_new();
+	if (sqlite3_open_v2(h->db_path, &r.ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(r.ro, 10000);
+		if (sqlite3_prepare_v2(r.ro, "SELECT id FROM documents WHERE hash = ?1", -1, &r.by_hash, NULL) != SQLITE_OK)
+			r.by_hash = NULL;
 	}
-	batch_commit(in_ptr);
-	free(in.pend);
-	sqlite3_finalize(in.st_doc);
-	sqlite3_finalize(in.st_pas);
-	sqlite3_finalize(in.st_idx);
-	sqlite3_finalize(in.st_ref);
-	sqlite3_finalize(in.st_hash);
+	db_exec(h->db, "PRAGMA wal_autocheckpoint = 16384", NULL);
+
+	pthread_t thread;
+	if (pthread_create(&thread, NULL, reader_main, &r)) {
+		/* No second thread to be had: read here, then write. */
+		reader_main(&r);
+		struct prepared *d;
+		while ((d = queue_pop(&q)))
+			writer_take(&w, d);
+	} else {
+		struct prepared *d;
+		while ((d = queue_pop(&q)))
+			writer_take(&w, d);
+		pthread_join(thread, NULL);
+	}
+	batch_end(&w, NULL);
+
+	free(w.pend);
+	sqlite3_finalize(w.st_doc);
+	sqlite3_finalize(w.st_pas);
+	sqlite3_finalize(w.st_idx);
+	sqlite3_finalize(w.st_ref);
+	sqlite3_finalize(w.st_hash);
 	/* The log of changes was let grow during the import; fold it into the database now. */
 	sqlite3_wal_checkpoint_v2(h->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	db_exec(h->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
-	buf_release(&data);
+	sqlite3_finalize(r.by_hash);
+	sqlite3_close(r.ro);
+	analyser_free(r.an);
+	refs_release(&w.refs);
+	pthread_mutex_destroy(&q.mu);
+	pthread_cond_destroy(&q.changed);
 	for (size_t i = 0; i < files.n; i++)
 		free(files.v[i]);
 	free(files.v);
 	free(files.size);
-	refs_release(&in.refs);
-	if (in.failed)
-		return err_set(e, ERR_FORMAT, "%d document%s could not be taken in", in.failed, in.failed == 1 ? "" : "s");
+	if (w.failed)
+		return err_set(e, ERR_FORMAT, "%d document%s could not be taken in", w.failed, w.failed == 1 ? "" : "s");
 	return 0;
 }
