@@ -62,6 +62,29 @@ static int item_has_terms(struct hub *h, const struct item *it)
 	return n > 0;
 }
 
+static int first_term_chars(void *ctx, int flags, const char *t, size_t n, size_t s, size_t e)
+{
+	(void)flags, (void)s, (void)e;
+	int *chars = ctx;
+	if (*chars < 0) {
+		*chars = 0;
+		for (size_t i = 0; i < n; i++)
+			*chars += ((unsigned char)t[i] & 0xC0) != 0x80;
+	}
+	return 0;
+}
+
+/* One letter and a star would match most of the hub: refused. */
+static int prefix_too_short(struct hub *h, const struct item *it)
+{
+	int chars = -1;
+	analyser_run(h->an, it->text, strlen(it->text), LANG_NONE, ANALYSE_QUERY | ANALYSE_PREFIX, first_term_chars,
+		     &chars);
+	if (chars < 0) /* a stop word: no term at all */
+		chars = (int)strlen(it->text) >= 2 ? 2 : 0;
+	return chars < 2;
+}
+
 /* Quoted, so nothing a person types is FTS5 syntax. */
 static void append_fts_string(struct buf *q, const char *s)
 {
@@ -133,6 +156,14 @@ static int query_build(struct hub *h, const char *text, struct query *q, struct 
 	memset(q, 0, sizeof(*q));
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
+		if (it->type == ITEM_PREFIX && prefix_too_short(h, it)) {
+			err_set(e, ERR_USAGE, "\"%s*\" is too short to search by its beginning: give at least two letters "
+					      "before the *", it->text);
+			for (size_t j = i; j < n; j++)
+				free(items[j].text);
+			query_release(q);
+			return ERR_USAGE;
+		}
 		if (!item_has_terms(h, it)) {
 			free(it->text);
 			continue;

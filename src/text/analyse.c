@@ -596,6 +596,14 @@ struct tok {
 	size_t start, end;
 };
 
+static int first_part_short(const struct tok *t)
+{
+	size_t k = 0;
+	while (k < t->n && t->cps[k] != '.')
+		k++;
+	return k <= 3;
+}
+
 static int flush(struct run *r, struct tok *t)
 {
 	int rc = 0;
@@ -649,7 +657,7 @@ int analyser_run(struct analyser *a, const char *text, size_t n, enum text_lang 
 	struct tok t;
 	const unsigned char *p = (const unsigned char *)text;
 	size_t i = text_lang_tag_len(text, n);
-	int rc = 0;
+	int rc = 0, split_numbers = 0;
 
 	if (i)
 		r.latin = LANG_EN;
@@ -689,6 +697,8 @@ int analyser_run(struct analyser *a, const char *text, size_t n, enum text_lang 
 			continue;
 		}
 		enum cls cls = classify(c);
+		if (cls != C_DIGIT && cls != C_NUMSEP)
+			split_numbers = 0;
 		switch (cls) {
 		case C_MARK:
 			if (t.n)
@@ -709,13 +719,20 @@ int analyser_run(struct analyser *a, const char *text, size_t n, enum text_lang 
 			break;
 		}
 		case C_NUMSEP:
-			/* "113.14", "2-22-431", "12/2020": one number term with '.' between parts */
+			/*
+			 * "113.14", "2-22-431", "12/2020": one number term with '.' between parts.
+			 * Only when the first part is short, as in legal numbers: "1922-1991" or
+			 * "2024-05-12" stay separate numbers (years are searched on their own).
+			 */
 			if (t.n && t.cls == C_DIGIT && i < n) {
 				uint32_t nc;
 				int nk = utf8_decode(p + i, n - i, &nc);
 				if (nk > 0 && classify(nc) == C_DIGIT) {
-					tok_add(&t, C_DIGIT, '.', start, end);
-					break;
+					if (!split_numbers && first_part_short(&t)) {
+						tok_add(&t, C_DIGIT, '.', start, end);
+						break;
+					}
+					split_numbers = 1; /* the rest of "2024-05-12" stays apart too */
 				}
 			}
 			if ((rc = flush(&r, &t)))

@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 /* Bump when the terms produced for the same text change; `asurif reindex` then rebuilds. */
-#define ANALYSER_VERSION 3
+#define ANALYSER_VERSION 4
 
 enum text_lang { LANG_NONE = 0, LANG_AR, LANG_FR, LANG_EN };
 

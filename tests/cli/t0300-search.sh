@@ -94,6 +94,9 @@ check "one JSON line per query" '[ "$(wc -l <out)" -eq 4 ]'
 check "every line is JSON" 'jq -e .query out >/dev/null'
 check "the empty line is an error line" '[ "$(sed -n 3p out | jq -r .error)" != null ]'
 
+expect_fail 2 "a one-letter prefix is refused" asurif search 'م*'
+check "explains" 'grep -q "too short" err'
+expect_fail 2 "in Latin too" asurif search 'e*'
 expect_fail 2 "only stop words" asurif search "de la"
 check "explains" 'grep -q "nothing to search for" err'
 expect_ok "hostile query syntax is just words" asurif search 'NEAR( "a" ) OR * ^ : {} ) AND (' --json
