@@ -165,11 +165,11 @@ static void forget_original(struct hub *h, const char *rel)
 }
 
 /*
- * Two threads share the work. The reading thread walks the files, reads, extracts,
- * splits, hashes and analyses every passage; the writing thread (the caller's)
- * finds the legal references and writes to the database, replaying the terms the
- * reader analysed to the FTS5 tokenizer. They meet in a bounded queue of
- * prepared documents, in input order, and only the writer reports.
+ * Threads share the work. One walks the folders and reads the files and lines;
+ * workers (one per core) extract, split, hash, find the legal references and analyse
+ * every passage; the caller's thread only writes to the database, replaying the
+ * terms the workers analysed to the FTS5 tokenizer. Documents reach the writer
+ * in input order (see the pipeline below), and only the writer reports.
  *
  * Documents are written in batches committed every BATCH_MS or BATCH_DOCS documents,
  * so a collection of small documents is not one disk commit (and one index segment)
@@ -182,11 +182,13 @@ static void forget_original(struct hub *h, const char *rel)
  */
 #define BATCH_MS 250
 #define BATCH_DOCS 2000
-#define QUEUE_DOCS 64
+#define MAX_WORKERS 4
 
 struct prepared_passage {
 	char *body; /* the text as indexed (English passages carry the language tag) */
 	size_t body_len;
+	struct legal_ref *refs;
+	size_t nrefs;
 	struct fts5_tokens tokens;
 };
 
@@ -202,7 +204,8 @@ struct prepared {
 	struct passage_drafts p;
 	struct prepared_passage *pp;
 	unsigned long long done; /* input bytes read when it was prepared */
-	struct prepared *next;
+	size_t job_bytes;
+	struct prepared *next; /* the following document of the same job */
 };
 
 static void prepared_free(struct prepared *d)
@@ -213,6 +216,7 @@ static void prepared_free(struct prepared *d)
 		free(*s[i]);
 	for (size_t i = 0; d->pp && i < d->p.n; i++) {
 		free(d->pp[i].body);
+		free(d->pp[i].refs);
 		text_fts5_tokens_release(&d->pp[i].tokens);
 	}
 	free(d->pp);
@@ -225,56 +229,133 @@ static char *dup0(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-/* ---- the queue between the two threads ---- */
+/* ---- the pipeline between the threads ---- */
 
-struct queue {
-	pthread_mutex_t mu;
-	pthread_cond_t changed;
-	struct prepared *head, *tail;
-	size_t n;
-	int finished; /* the reader has nothing more */
+/*
+ * The walking thread turns files and collection lines into numbered jobs; worker
+ * threads prepare them in any order; the writer takes the prepared documents back in
+ * job order (a ring of RING slots), so reports and ids follow the input. The walker
+ * stays at most RING jobs and about INFLIGHT_BYTES of input ahead of the writer.
+ */
+#define RING 128
+#define INFLIGHT_BYTES (256u << 20)
+
+enum job_kind { JOB_FILE, JOB_LINE, JOB_FAIL };
+
+#define LINES_PER_JOB 32
+
+struct job {
+	unsigned long long seq, done;
+	enum job_kind kind;
+	char *path;       /* the file, or the collection */
+	char *data;       /* the file's bytes, or the lines one after the other */
+	size_t len;
+	enum extract_format fmt;
+	int nlines;       /* JOB_LINE: lines in data, with their numbers and lengths */
+	int lineno[LINES_PER_JOB];
+	size_t linelen[LINES_PER_JOB];
+	unsigned long long linedone[LINES_PER_JOB];
+	char *message;    /* JOB_FAIL */
+	const char *format;
+	struct job *next;
 };
 
-static void queue_push(struct queue *q, struct prepared *d)
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t has_job, has_room, has_next;
+	struct job *head, *tail; /* waiting for a worker */
+	int walked;              /* the walker has made every job */
+	unsigned long long made, written;
+	size_t inflight;
+	struct prepared *slot[RING]; /* a job's documents, chained */
+	struct prepared *taking;     /* the writer's current chain */
+};
+
+static void job_free(struct job *j)
 {
-	pthread_mutex_lock(&q->mu);
-	while (q->n >= QUEUE_DOCS)
-		pthread_cond_wait(&q->changed, &q->mu);
-	d->next = NULL;
-	if (q->tail)
-		q->tail->next = d;
+	free(j->path);
+	free(j->data);
+	free(j->message);
+	free(j);
+}
+
+static void pipeline_add(struct pipeline *pl, struct job *j)
+{
+	pthread_mutex_lock(&pl->mu);
+	while (pl->made - pl->written >= RING || (pl->inflight > INFLIGHT_BYTES && pl->made > pl->written))
+		pthread_cond_wait(&pl->has_room, &pl->mu);
+	j->seq = pl->made++;
+	pl->inflight += j->len;
+	j->next = NULL;
+	if (pl->tail)
+		pl->tail->next = j;
 	else
-		q->head = d;
-	q->tail = d;
-	q->n++;
-	pthread_cond_broadcast(&q->changed);
-	pthread_mutex_unlock(&q->mu);
+		pl->head = j;
+	pl->tail = j;
+	pthread_cond_signal(&pl->has_job);
+	pthread_mutex_unlock(&pl->mu);
 }
 
-/* The next document, or NULL when the reader has finished and nothing is left. */
-static struct prepared *queue_pop(struct queue *q)
+static void pipeline_walked(struct pipeline *pl)
 {
-	pthread_mutex_lock(&q->mu);
-	while (!q->head && !q->finished)
-		pthread_cond_wait(&q->changed, &q->mu);
-	struct prepared *d = q->head;
-	if (d) {
-		q->head = d->next;
-		if (!q->head)
-			q->tail = NULL;
-		q->n--;
-		pthread_cond_broadcast(&q->changed);
+	pthread_mutex_lock(&pl->mu);
+	pl->walked = 1;
+	pthread_cond_broadcast(&pl->has_job);
+	pthread_cond_signal(&pl->has_next);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* A worker's next job, or NULL when there will be none. */
+static struct job *pipeline_job(struct pipeline *pl)
+{
+	pthread_mutex_lock(&pl->mu);
+	while (!pl->head && !pl->walked)
+		pthread_cond_wait(&pl->has_job, &pl->mu);
+	struct job *j = pl->head;
+	if (j) {
+		pl->head = j->next;
+		if (!pl->head)
+			pl->tail = NULL;
 	}
-	pthread_mutex_unlock(&q->mu);
-	return d;
+	pthread_mutex_unlock(&pl->mu);
+	return j;
 }
 
-static void queue_finish(struct queue *q)
+static void pipeline_done(struct pipeline *pl, unsigned long long seq, struct prepared *d)
 {
-	pthread_mutex_lock(&q->mu);
-	q->finished = 1;
-	pthread_cond_broadcast(&q->changed);
-	pthread_mutex_unlock(&q->mu);
+	pthread_mutex_lock(&pl->mu);
+	pl->slot[seq % RING] = d;
+	if (seq == pl->written)
+		pthread_cond_signal(&pl->has_next);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* The writer's next document in input order, or NULL at the end. */
+static struct prepared *pipeline_next(struct pipeline *pl)
+{
+	struct prepared *d = pl->taking;
+	if (d) {
+		pl->taking = d->next;
+		return d;
+	}
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		d = pl->slot[pl->written % RING];
+		if (d || (pl->walked && pl->written == pl->made))
+			break;
+		pthread_cond_wait(&pl->has_next, &pl->mu);
+	}
+	if (d) {
+		pl->slot[pl->written % RING] = NULL;
+		pl->written++;
+		for (struct prepared *x = d; x; x = x->next)
+			pl->inflight -= x->job_bytes;
+		pthread_cond_signal(&pl->has_room);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	if (d)
+		pl->taking = d->next;
+	return d;
 }
 
 /* ---- the reading thread ---- */
@@ -285,16 +366,17 @@ struct file_list {
 	size_t n, alloc, size_alloc;
 };
 
+/* A worker thread's tools; `out` receives what its current job gives. */
 struct reader {
 	struct hub *h;
 	const struct ingest_opts *o;
-	struct queue *q;
-	struct file_list *files;
-	size_t max;
+	struct pipeline *pl;
 	struct analyser *an;
 	sqlite3 *ro; /* a read-only connection: is this content already in the hub? */
 	sqlite3_stmt *by_hash;
-	unsigned long long done;
+	unsigned long long done; /* of the current job */
+	struct prepared *out;
+	struct legal_refs refs;
 };
 
 static long long reader_find(struct reader *r, const char *hash)
@@ -315,8 +397,7 @@ static void push_failure(struct reader *r, const char *source, const char *forma
 	d->source = xstrdup(source);
 	d->format = dup0(format);
 	d->message = xstrdup(message);
-	d->done = r->done;
-	queue_push(r->q, d);
+	r->out = d;
 }
 
 static void push_duplicate(struct reader *r, const char *source, const char *format, long long id)
@@ -326,8 +407,7 @@ static void push_duplicate(struct reader *r, const char *source, const char *for
 	d->source = xstrdup(source);
 	d->format = dup0(format);
 	d->doc_id = id;
-	d->done = r->done;
-	queue_push(r->q, d);
+	r->out = d;
 }
 
 /* Analyses the passages of d (refs, index terms) and hands it to the writer. */
@@ -340,11 +420,18 @@ static void push_document(struct reader *r, struct prepared *d)
 		const struct passage_draft *pd = &d->p.v[i];
 		pp->body = en ? xasprintf("%s%s", TEXT_LANG_TAG_EN, pd->text) : xstrdup(pd->text);
 		pp->body_len = strlen(pp->body);
+		r->refs.n = 0;
+		refs_extract(pd->text, strlen(pd->text), &r->refs);
+		size_t k = 0;
+		pp->refs = xcalloc(r->refs.n + 1, sizeof(*pp->refs));
+		for (size_t j = 0; j < r->refs.n; j++)
+			if (!hub_ref_is_label(&r->refs.v[j], pd->article, pd->text))
+				pp->refs[k++] = r->refs.v[j];
+		pp->nrefs = k;
 		text_fts5_tokens_build(&pp->tokens, r->an, pp->body, pp->body_len);
 	}
 	d->status = INGEST_ADDED;
-	d->done = r->done;
-	queue_push(r->q, d);
+	r->out = d;
 }
 
 static char *sample_lang(const struct passage_drafts *p)
@@ -529,22 +616,41 @@ done:
 
 #define MAX_LINE (64u << 20)
 
-static void read_collection(struct reader *r, const char *path)
+struct walker {
+	struct pipeline *pl;
+	struct file_list *files;
+	size_t max;
+	unsigned long long done;
+};
+
+static void walk_fail(struct walker *wk, const char *source, const char *format, const char *message)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+	j->kind = JOB_FAIL;
+	j->path = xstrdup(source);
+	j->format = format;
+	j->message = xstrdup(message);
+	j->done = wk->done;
+	pipeline_add(wk->pl, j);
+}
+
+static void walk_collection(struct walker *wk, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	char msg[8192];
 	if (!f) {
 		snprintf(msg, sizeof(msg), "%s: cannot open: %s", path, strerror(errno));
-		push_failure(r, path, "jsonl", msg);
+		walk_fail(wk, path, "jsonl", msg);
 		return;
 	}
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	int lineno = 0;
+	struct job *lines = NULL; /* lines gathered into one job */
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
-		r->done += (unsigned long long)len;
+		wk->done += (unsigned long long)len;
 		size_t n = (size_t)len;
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			n--;
@@ -555,61 +661,157 @@ static void read_collection(struct reader *r, const char *path)
 			continue; /* blank lines are allowed */
 		if (n > MAX_LINE) {
 			char src[4096];
+			if (lines) { /* keep the order of the lines */
+				pipeline_add(wk->pl, lines);
+				lines = NULL;
+			}
 			snprintf(src, sizeof(src), "%s:%d", path, lineno);
 			snprintf(msg, sizeof(msg), "%s: the line is too long (%.1f MB; the limit is %u MB)", src,
 				 (double)n / 1e6, MAX_LINE >> 20);
-			push_failure(r, src, "jsonl", msg);
+			walk_fail(wk, src, "jsonl", msg);
 			continue;
 		}
-		read_collection_line(r, path, lineno, line, n);
+		if (!lines) {
+			lines = xcalloc(1, sizeof(*lines));
+			lines->kind = JOB_LINE;
+			lines->path = xstrdup(path);
+		}
+		lines->data = xrealloc(lines->data, lines->len + n + 1);
+		memcpy(lines->data + lines->len, line, n);
+		lines->data[lines->len + n] = '\0';
+		lines->len += n + 1;
+		lines->lineno[lines->nlines] = lineno;
+		lines->linelen[lines->nlines] = n;
+		lines->linedone[lines->nlines] = wk->done;
+		lines->done = wk->done;
+		if (++lines->nlines == LINES_PER_JOB || lines->len > (1u << 20)) {
+			pipeline_add(wk->pl, lines);
+			lines = NULL;
+		}
 	}
+	if (lines)
+		pipeline_add(wk->pl, lines);
 	if (ferror(f)) {
 		snprintf(msg, sizeof(msg), "%s: cannot read: %s", path, strerror(errno));
-		push_failure(r, path, "jsonl", msg);
+		walk_fail(wk, path, "jsonl", msg);
 	}
 	free(line);
 	fclose(f);
 }
 
-static void *reader_main(void *arg)
+/* The walking thread: files and lines into jobs. */
+static void *walker_main(void *arg)
 {
-	struct reader *r = arg;
-	struct buf data = BUF_INIT;
-	for (size_t i = 0; i < r->files->n; i++) {
-		const char *path = r->files->v[i];
-		unsigned long long size = r->files->size[i];
+	struct walker *wk = arg;
+	for (size_t i = 0; i < wk->files->n; i++) {
+		const char *path = wk->files->v[i];
+		unsigned long long size = wk->files->size[i];
 		struct err fe = ERR_INIT;
+		struct buf data = BUF_INIT;
 		size_t name_len = strlen(path);
 		if (name_len > 6 && !strcmp(path + name_len - 6, ".jsonl")) {
-			read_collection(r, path);
+			walk_collection(wk, path);
 			continue;
 		}
-		if (size > r->max) {
-			r->done += size;
+		if (size > wk->max) {
+			wk->done += size;
 			err_set(&fe, ERR_TOO_BIG, "%s: too large (%.1f MB; the limit is %.1f MB)", path, (double)size / 1e6,
-				(double)r->max / 1e6);
-			push_failure(r, path, NULL, fe.msg);
+				(double)wk->max / 1e6);
+			walk_fail(wk, path, NULL, fe.msg);
 			continue;
 		}
-		if (fs_read_file(path, r->max, &data, &fe)) {
-			r->done += size;
-			push_failure(r, path, NULL, fe.msg);
+		if (fs_read_file(path, wk->max, &data, &fe)) {
+			wk->done += size;
+			buf_release(&data);
+			walk_fail(wk, path, NULL, fe.msg);
 			continue;
 		}
 		enum extract_format fmt = extract_detect(path, (const unsigned char *)data.data, data.len);
 		if (fmt == FMT_JSONL) {
-			read_collection(r, path);
+			buf_release(&data);
+			walk_collection(wk, path);
 			continue;
 		}
-		r->done += size;
-		read_file(r, path, &data, fmt);
-		/* Files can be large: do not keep the biggest one's memory for the whole run. */
-		if (data.alloc > (8u << 20))
-			buf_release(&data);
+		wk->done += size;
+		struct job *j = xcalloc(1, sizeof(*j));
+		j->kind = JOB_FILE;
+		j->path = xstrdup(path);
+		j->len = data.len;
+		j->data = buf_detach(&data);
+		j->fmt = fmt;
+		j->done = wk->done;
+		pipeline_add(wk->pl, j);
 	}
-	buf_release(&data);
-	queue_finish(r->q);
+	pipeline_walked(wk->pl);
 	return NULL;
+}
+
+/* Prepares one job and hands the result (a chain, for lines) to the writer. */
+static void process_job(struct reader *r, struct job *j)
+{
+	struct prepared *first = NULL, **link = &first;
+	if (j->kind == JOB_LINE) {
+		size_t off = 0;
+		for (int i = 0; i < j->nlines; i++) {
+			r->out = NULL;
+			read_collection_line(r, j->path, j->lineno[i], j->data + off, j->linelen[i]);
+			if (!r->out)
+				BUG("a line gave nothing");
+			r->out->done = j->linedone[i];
+			r->out->job_bytes = j->linelen[i] + 1;
+			*link = r->out;
+			link = &r->out->next;
+			off += j->linelen[i] + 1;
+		}
+	} else {
+		r->out = NULL;
+		if (j->kind == JOB_FAIL) {
+			push_failure(r, j->path, j->format, j->message);
+		} else {
+			struct buf data = {j->data, j->len, j->len + 1, 0};
+			read_file(r, j->path, &data, j->fmt);
+		}
+		if (!r->out)
+			BUG("a job gave nothing");
+		r->out->done = j->done;
+		r->out->job_bytes = j->len;
+		first = r->out;
+	}
+	unsigned long long seq = j->seq;
+	job_free(j);
+	pipeline_done(r->pl, seq, first);
+}
+
+/* A worker thread: jobs into prepared documents. */
+static void *worker_main(void *arg)
+{
+	struct reader *r = arg;
+	struct job *j;
+	while ((j = pipeline_job(r->pl)))
+		process_job(r, j);
+	return NULL;
+}
+
+static void reader_init(struct reader *r, struct hub *h, const struct ingest_opts *o, struct pipeline *pl)
+{
+	memset(r, 0, sizeof(*r));
+	r->h = h;
+	r->o = o;
+	r->pl = pl;
+	r->an = analyser_new();
+	if (sqlite3_open_v2(h->db_path, &r->ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(r->ro, 10000);
+		if (sqlite3_prepare_v2(r->ro, "SELECT id FROM documents WHERE hash = ?1", -1, &r->by_hash, NULL) != SQLITE_OK)
+			r->by_hash = NULL;
+	}
+}
+
+static void reader_release(struct reader *r)
+{
+	sqlite3_finalize(r->by_hash);
+	sqlite3_close(r->ro);
+	analyser_free(r->an);
+	refs_release(&r->refs);
 }
 
 /* ---- the writing thread ---- */
@@ -630,7 +832,6 @@ struct writer {
 	size_t npend, pend_alloc;
 	char commit_error[1200];
 	sqlite3_stmt *st_doc, *st_pas, *st_idx, *st_ref, *st_hash;
-	struct legal_refs refs;
 };
 
 static void report(struct writer *w, const struct ingest_item *item)
@@ -765,13 +966,8 @@ static int write_document(struct writer *w, const struct prepared *d, long long 
 		text_fts5_replay(NULL);
 		SQLCHECK(rc);
 
-		/* References are found here, in the writing thread, which has time to spare. */
-		w->refs.n = 0;
-		refs_extract(pd->text, strlen(pd->text), &w->refs);
-		for (size_t r = 0; r < w->refs.n; r++) {
-			const struct legal_ref *lr = &w->refs.v[r];
-			if (hub_ref_is_label(lr, pd->article, pd->text))
-				continue;
+		for (size_t r = 0; r < pp->nrefs; r++) {
+			const struct legal_ref *lr = &pp->refs[r];
 			sqlite3_stmt *ref = stmt(w, &w->st_ref,
 						 "INSERT INTO legal_refs(passage_id, doc_id, kind, number, article, key, "
 						 "raw) VALUES (?1,?2,?3,?4,?5,?6,?7)");
@@ -853,8 +1049,6 @@ int hub_add_paths(struct hub *h, char *const *paths, int n, const struct ingest_
 {
 	struct file_list files = {NULL, NULL, 0, 0, 0};
 	struct writer w;
-	struct queue q;
-	struct reader r;
 
 	if (hub_meta_validate(&o->meta, e))
 		return e->code;
@@ -873,35 +1067,58 @@ int hub_add_paths(struct hub *h, char *const *paths, int n, const struct ingest_
 	if (o->on_progress)
 		o->on_progress(o->ctx, 0, w.total, "");
 
-	memset(&q, 0, sizeof(q));
-	pthread_mutex_init(&q.mu, NULL);
-	pthread_cond_init(&q.changed, NULL);
-	memset(&r, 0, sizeof(r));
-	r.h = h;
-	r.o = o;
-	r.q = &q;
-	r.files = &files;
-	r.max = o->max_file_bytes ? o->max_file_bytes : HUB_MAX_FILE;
-	r.an = analyser_new();
-	if (sqlite3_open_v2(h->db_path, &r.ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
-		sqlite3_busy_timeout(r.ro, 10000);
-		if (sqlite3_prepare_v2(r.ro, "SELECT id FROM documents WHERE hash = ?1", -1, &r.by_hash, NULL) != SQLITE_OK)
-			r.by_hash = NULL;
-	}
+	struct pipeline pl;
+	memset(&pl, 0, sizeof(pl));
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.has_job, NULL);
+	pthread_cond_init(&pl.has_room, NULL);
+	pthread_cond_init(&pl.has_next, NULL);
+	struct walker wk = {&pl, &files, o->max_file_bytes ? o->max_file_bytes : HUB_MAX_FILE, 0};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int nworkers = cpus < 1 ? 1 : cpus > MAX_WORKERS ? MAX_WORKERS : (int)cpus;
+	struct reader readers[MAX_WORKERS];
+	pthread_t threads[MAX_WORKERS + 1];
+	int started = 0;
 	db_exec(h->db, "PRAGMA wal_autocheckpoint = 16384", NULL);
 
-	pthread_t thread;
-	if (pthread_create(&thread, NULL, reader_main, &r)) {
-		/* No second thread to be had: read here, then write. */
-		reader_main(&r);
-		struct prepared *d;
-		while ((d = queue_pop(&q)))
-			writer_take(&w, d);
-	} else {
-		struct prepared *d;
-		while ((d = queue_pop(&q)))
-			writer_take(&w, d);
-		pthread_join(thread, NULL);
+	if (pthread_create(&threads[0], NULL, walker_main, &wk)) {
+		pthread_mutex_destroy(&pl.mu);
+		pthread_cond_destroy(&pl.has_job);
+		pthread_cond_destroy(&pl.has_room);
+		pthread_cond_destroy(&pl.has_next);
+		for (size_t i = 0; i < files.n; i++)
+			free(files.v[i]);
+		free(files.v);
+		free(files.size);
+		return err_set(e, ERR_IO, "cannot start a thread to read the files");
+	}
+	for (int i = 0; i < nworkers; i++) {
+		reader_init(&readers[i], h, o, &pl);
+		if (pthread_create(&threads[1 + i], NULL, worker_main, &readers[i])) {
+			reader_release(&readers[i]);
+			break;
+		}
+		started++;
+	}
+	struct prepared *d;
+	if (!started) {
+		/* No worker thread to be had: prepare here, one document at a time. */
+		struct reader one;
+		struct job *j;
+		reader_init(&one, h, o, &pl);
+		while ((j = pipeline_job(&pl))) {
+			process_job(&one, j);
+			if ((d = pipeline_next(&pl)))
+				writer_take(&w, d);
+		}
+		reader_release(&one);
+	}
+	while ((d = pipeline_next(&pl)))
+		writer_take(&w, d);
+	pthread_join(threads[0], NULL);
+	for (int i = 0; i < started; i++) {
+		pthread_join(threads[1 + i], NULL);
+		reader_release(&readers[i]);
 	}
 	batch_end(&w, NULL);
 
@@ -914,12 +1131,10 @@ int hub_add_paths(struct hub *h, char *const *paths, int n, const struct ingest_
 	/* The log of changes was let grow during the import; fold it into the database now. */
 	sqlite3_wal_checkpoint_v2(h->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	db_exec(h->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
-	sqlite3_finalize(r.by_hash);
-	sqlite3_close(r.ro);
-	analyser_free(r.an);
-	refs_release(&w.refs);
-	pthread_mutex_destroy(&q.mu);
-	pthread_cond_destroy(&q.changed);
+	pthread_mutex_destroy(&pl.mu);
+	pthread_cond_destroy(&pl.has_job);
+	pthread_cond_destroy(&pl.has_room);
+	pthread_cond_destroy(&pl.has_next);
 	for (size_t i = 0; i < files.n; i++)
 		free(files.v[i]);
 	free(files.v);
