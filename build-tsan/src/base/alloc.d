@@ -1,0 +1,2 @@
+build-tsan/src/base/alloc.o: src/base/alloc.c src/base/alloc.h
+src/base/alloc.h:
