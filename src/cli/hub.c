@@ -720,15 +720,23 @@ int cmd_refs(int argc, char **argv)
 
 /* ---- upkeep ---- */
 
+/* Parses the options of a command that takes no argument but --json, and opens the hub. */
+static int open_plain(const char *cmd, int argc, char **argv, struct args *a, struct hub **h)
+{
+	int r = parse(cmd, argc, argv, ALLOW(O(OPT_JSON)), a);
+	if (r)
+		return r;
+	if (a->argc > 1)
+		return cli_usage_error(cmd, "unexpected argument \"%s\"", argv[1]);
+	return cli_open_hub(a->ws, h);
+}
+
 int cmd_reindex(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("reindex", argc, argv, ALLOW(O(OPT_JSON)), &a);
-	if (r)
-		return r;
-	argc = a.argc;
 	struct hub *h = NULL;
-	if ((r = cli_open_hub(a.ws, &h)))
+	int r = open_plain("reindex", argc, argv, &a, &h);
+	if (r)
 		return r;
 	struct err e = ERR_INIT;
 	r = hub_reindex(h, cli_progress, NULL, &e);
@@ -743,12 +751,9 @@ int cmd_reindex(int argc, char **argv)
 int cmd_check(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("check", argc, argv, ALLOW(O(OPT_JSON)), &a);
-	if (r)
-		return r;
-	argc = a.argc;
 	struct hub *h = NULL;
-	if ((r = cli_open_hub(a.ws, &h)))
+	int r = open_plain("check", argc, argv, &a, &h);
+	if (r)
 		return r;
 	struct check_report rep;
 	struct err e = ERR_INIT;

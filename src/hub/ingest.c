@@ -1033,6 +1033,22 @@ static void writer_take(struct writer *w, struct prepared *d)
 
 /* ---- files and folders ---- */
 
+static void file_list_release(struct file_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	free(l->size);
+}
+
+static void pipeline_release(struct pipeline *pl)
+{
+	pthread_mutex_destroy(&pl->mu);
+	pthread_cond_destroy(&pl->has_job);
+	pthread_cond_destroy(&pl->has_room);
+	pthread_cond_destroy(&pl->has_next);
+}
+
 static int collect(const char *file, void *ctx)
 {
 	struct file_list *l = ctx;
@@ -1082,14 +1098,8 @@ int hub_add_paths(struct hub *h, char *const *paths, int n, const struct ingest_
 	db_exec(h->db, "PRAGMA wal_autocheckpoint = 16384", NULL);
 
 	if (pthread_create(&threads[0], NULL, walker_main, &wk)) {
-		pthread_mutex_destroy(&pl.mu);
-		pthread_cond_destroy(&pl.has_job);
-		pthread_cond_destroy(&pl.has_room);
-		pthread_cond_destroy(&pl.has_next);
-		for (size_t i = 0; i < files.n; i++)
-			free(files.v[i]);
-		free(files.v);
-		free(files.size);
+		pipeline_release(&pl);
+		file_list_release(&files);
 		return err_set(e, ERR_IO, "cannot start a thread to read the files");
 	}
 	for (int i = 0; i < nworkers; i++) {
@@ -1131,14 +1141,8 @@ int hub_add_paths(struct hub *h, char *const *paths, int n, const struct ingest_
 	/* The log of changes was let grow during the import; fold it into the database now. */
 	sqlite3_wal_checkpoint_v2(h->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	db_exec(h->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
-	pthread_mutex_destroy(&pl.mu);
-	pthread_cond_destroy(&pl.has_job);
-	pthread_cond_destroy(&pl.has_room);
-	pthread_cond_destroy(&pl.has_next);
-	for (size_t i = 0; i < files.n; i++)
-		free(files.v[i]);
-	free(files.v);
-	free(files.size);
+	pipeline_release(&pl);
+	file_list_release(&files);
 	if (w.failed)
 		return err_set(e, ERR_FORMAT, "%d document%s could not be taken in", w.failed, w.failed == 1 ? "" : "s");
 	return 0;

@@ -118,7 +118,7 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
 	return analyser_run(t->a, text, (size_t)n, t->latin, mode, relay_token, &r);
 }
 
-static fts5_api *get_api(sqlite3 *db)
+fts5_api *text_fts5_api(sqlite3 *db)
 {
 	fts5_api *api = NULL;
 	sqlite3_stmt *st = NULL;
@@ -133,7 +133,7 @@ static fts5_api *get_api(sqlite3 *db)
 int text_fts5_register(sqlite3 *db)
 {
 	static fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
-	fts5_api *api = get_api(db);
+	fts5_api *api = text_fts5_api(db);
 	if (!api)
 		return SQLITE_ERROR;
 	return api->xCreateTokenizer(api, "asurif", NULL, &tok, NULL);

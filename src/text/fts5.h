@@ -7,6 +7,8 @@
 
 struct analyser;
 
+/* SQLite's FTS5 interface for db, or NULL when SQLite was built without FTS5. */
+fts5_api *text_fts5_api(sqlite3 *db);
 /* Registers the "asurif" tokenizer on db. Returns an SQLite result code. */
 int text_fts5_register(sqlite3 *db);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "text/fts5.h"
 #include "base/banned.h"
 
 #define K1 1.2
@@ -262,13 +263,7 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 
 int text_rank_register(sqlite3 *db)
 {
-	fts5_api *api = NULL;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-		return SQLITE_ERROR;
-	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
+	fts5_api *api = text_fts5_api(db);
 	if (!api)
 		return SQLITE_ERROR;
 	struct lengths *l = xcalloc(1, sizeof(*l));

@@ -1,2 +1,0 @@
-build-asan/src/base/utf8.o: src/base/utf8.c src/base/utf8.h
-src/base/utf8.h:

@@ -1,5 +1,0 @@
-build-asan/src/text/rank.o: src/text/rank.c src/text/rank.h \
- src/base/alloc.h src/base/banned.h
-src/text/rank.h:
-src/base/alloc.h:
-src/base/banned.h:

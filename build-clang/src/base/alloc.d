@@ -1,3 +1,0 @@
-build-clang/src/base/alloc.o: src/base/alloc.c src/base/alloc.h
-
-src/base/alloc.h:

@@ -1,6 +1,0 @@
-build-clang/src/base/buf.o: src/base/buf.c src/base/buf.h \
-  src/base/alloc.h
-
-src/base/buf.h:
-
-src/base/alloc.h:

@@ -1,3 +1,0 @@
-build-clang/src/base/embed.o: src/base/embed.c src/base/embed.h
-
-src/base/embed.h:

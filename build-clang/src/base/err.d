@@ -1,3 +1,0 @@
-build-clang/src/base/err.o: src/base/err.c src/base/err.h
-
-src/base/err.h:
