@@ -44,6 +44,60 @@ void cli_progress_end(void);
 /* Parses a non-negative integer option; -1 when it is not one. */
 long long cli_parse_int(const char *s);
 
+/* Options of every command (a command allows some of them). */
+enum {
+	OPT_JSON = 1000,
+	OPT_KIND,
+	OPT_TITLE,
+	OPT_LANG,
+	OPT_ISSUER,
+	OPT_DATE,
+	OPT_URL,
+	OPT_MAXSIZE,
+	OPT_LIMIT,
+	OPT_OFFSET,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_BATCH,
+	OPT_ALL,
+	OPT_PASSAGES,
+	OPT_OF,
+	OPT_QUERY,
+	OPT_WORKSPACE,
+	OPT_EXHAUSTIVE,
+	OPT_LISTEN,
+	OPT_MAXUPLOAD,
+	OPT_THREADS,
+	OPT_ROLE,
+	OPT_NAME,
+	OPT_ENABLE,
+};
+
+#include "hub/hub.h"
+
+struct args {
+	const char *ws;
+	int json, all, passages, query, exhaustive;
+	struct doc_meta meta;
+	long long max_mb, limit, offset, of;
+	const char *since, *until, *batch;
+	const char *listen, *role, *name;
+	long long max_upload_mb, threads;
+	int enable;
+	int rest; /* index of the first argument that is not an option */
+	int argc; /* arguments are argv[rest..argc) after parsing */
+};
+
+/*
+ * Parses argv for cmd, allowing the options in `allowed` (see ALLOW). Options may
+ * come anywhere; "--" ends them; "-word" is an argument (a search exclusion).
+ * Afterwards the arguments are argv[a->rest .. a->argc). Returns 0 or an exit code.
+ */
+int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, struct args *a);
+#define ALLOW(...) ((const char[]){__VA_ARGS__, 0})
+#define O(x) (char)((x)-1000 + 'A')
+
+
 int cmd_init(int argc, char **argv);
 int cmd_add(int argc, char **argv);
 int cmd_search(int argc, char **argv);

@@ -1,5 +1,4 @@
 /* Commands of the knowledge hub: init, add, search, docs, show, rm, refs, reindex, check, backup, analyse. */
-#include <getopt.h> /* struct option, for the table of long options */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,197 +11,12 @@
 #include "text/analyse.h"
 #include "base/banned.h"
 
-enum {
-	OPT_JSON = 1000,
-	OPT_KIND,
-	OPT_TITLE,
-	OPT_LANG,
-	OPT_ISSUER,
-	OPT_DATE,
-	OPT_URL,
-	OPT_MAXSIZE,
-	OPT_LIMIT,
-	OPT_OFFSET,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_BATCH,
-	OPT_ALL,
-	OPT_PASSAGES,
-	OPT_OF,
-	OPT_QUERY,
-	OPT_WORKSPACE,
-	OPT_EXHAUSTIVE,
-};
-
-static const struct option common_opts[] = {
-	{"workspace", required_argument, NULL, OPT_WORKSPACE}, {"json", no_argument, NULL, OPT_JSON},
-	{"kind", required_argument, NULL, OPT_KIND}, {"title", required_argument, NULL, OPT_TITLE},
-	{"lang", required_argument, NULL, OPT_LANG}, {"issuer", required_argument, NULL, OPT_ISSUER},
-	{"date", required_argument, NULL, OPT_DATE}, {"url", required_argument, NULL, OPT_URL},
-	{"max-size", required_argument, NULL, OPT_MAXSIZE}, {"limit", required_argument, NULL, OPT_LIMIT},
-	{"offset", required_argument, NULL, OPT_OFFSET}, {"since", required_argument, NULL, OPT_SINCE},
-	{"until", required_argument, NULL, OPT_UNTIL}, {"batch", required_argument, NULL, OPT_BATCH},
-	{"all", no_argument, NULL, OPT_ALL}, {"passages", no_argument, NULL, OPT_PASSAGES},
-	{"of", required_argument, NULL, OPT_OF}, {"query", no_argument, NULL, OPT_QUERY},
-	{"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE},
-	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-};
-
-struct args {
-	const char *ws;
-	int json, all, passages, query, exhaustive;
-	struct doc_meta meta;
-	long long max_mb, limit, offset, of;
-	const char *since, *until, *batch;
-	int rest; /* index of the first argument that is not an option */
-	int argc; /* arguments are argv[rest..argc) after parsing */
-};
-
-/*
- * Parses the options in `allowed` (OPT_ codes, as letters from 'A') for cmd. Options
- * may come anywhere; "--" ends them. A single dash followed by a word ("-numérique")
- * is an argument, not an option: searches use it to exclude words.
- */
-static int parse(const char *cmd, int argc, char **argv, const char *allowed, struct args *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->limit = 10;
-	a->of = -1;
-	int out = 1;
-	for (int i = 1; i < argc; i++) {
-		char *arg = argv[i];
-		const char *val = NULL;
-		int c = 0;
-		if (!strcmp(arg, "--")) {
-			for (i++; i < argc; i++)
-				argv[out++] = argv[i];
-			break;
-		}
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			cli_help(cmd);
-			exit(EXIT_OK);
-		}
-		if (!strcmp(arg, "-w")) {
-			c = 'w';
-		} else if (!strncmp(arg, "--", 2)) {
-			const char *name = arg + 2;
-			const char *eq = strchr(name, '=');
-			size_t len = eq ? (size_t)(eq - name) : strlen(name);
-			for (const struct option *o = common_opts; o->name; o++) {
-				if (strlen(o->name) == len && !strncmp(o->name, name, len)) {
-					c = o->val;
-					if (o->has_arg == required_argument) {
-						if (eq)
-							val = eq + 1;
-						else if (i + 1 < argc)
-							val = argv[++i];
-						else
-							return cli_usage_error(cmd, "%s needs a value", arg);
-					} else if (eq) {
-						return cli_usage_error(cmd, "%.*s takes no value", (int)len + 2, arg);
-					}
-					break;
-				}
-			}
-			if (!c)
-				return cli_usage_error(cmd, "unknown option %s", arg);
-		} else {
-			argv[out++] = arg;
-			continue;
-		}
-		if (c == 'w') {
-			if (i + 1 >= argc)
-				return cli_usage_error(cmd, "-w needs a folder");
-			val = argv[++i];
-		}
-		if (c == 'h') {
-			cli_help(cmd);
-			exit(EXIT_OK);
-		}
-		if (c >= 1000 && !strchr(allowed, c - 1000 + 'A'))
-			return cli_usage_error(cmd, "the option %s does not apply here", arg);
-		switch (c) {
-		case 'w':
-		case OPT_WORKSPACE:
-			a->ws = val;
-			break;
-		case OPT_JSON:
-			a->json = 1;
-			break;
-		case OPT_KIND:
-			a->meta.kind = val;
-			break;
-		case OPT_TITLE:
-			a->meta.title = val;
-			break;
-		case OPT_LANG:
-			a->meta.lang = val;
-			break;
-		case OPT_ISSUER:
-			a->meta.issuer = val;
-			break;
-		case OPT_DATE:
-			a->meta.date = val;
-			break;
-		case OPT_URL:
-			a->meta.url = val;
-			break;
-		case OPT_MAXSIZE:
-			if ((a->max_mb = cli_parse_int(val)) <= 0)
-				return cli_usage_error(cmd, "--max-size wants a number of megabytes, not \"%s\"", val);
-			break;
-		case OPT_LIMIT:
-			if ((a->limit = cli_parse_int(val)) <= 0 || a->limit > 1000)
-				return cli_usage_error(cmd, "--limit wants a number from 1 to 1000, not \"%s\"", val);
-			break;
-		case OPT_OFFSET:
-			if ((a->offset = cli_parse_int(val)) < 0)
-				return cli_usage_error(cmd, "--offset wants a number, not \"%s\"", val);
-			break;
-		case OPT_SINCE:
-			a->since = val;
-			break;
-		case OPT_UNTIL:
-			a->until = val;
-			break;
-		case OPT_BATCH:
-			a->batch = val;
-			break;
-		case OPT_ALL:
-			a->all = 1;
-			break;
-		case OPT_PASSAGES:
-			a->passages = 1;
-			break;
-		case OPT_OF:
-			if ((a->of = cli_parse_int(val)) <= 0)
-				return cli_usage_error(cmd, "--of wants a document number, not \"%s\"", val);
-			break;
-		case OPT_QUERY:
-			a->query = 1;
-			break;
-		case OPT_EXHAUSTIVE:
-			a->exhaustive = 1;
-			break;
-		default:
-			return cli_usage_error(cmd, "unknown option %s", arg);
-		}
-	}
-	argv[out] = NULL;
-	a->rest = 1;
-	a->argc = out;
-	return 0;
-}
-
-#define ALLOW(...) ((const char[]){__VA_ARGS__, 0})
-#define O(x) (char)((x)-1000 + 'A')
-
 /* ---- init ---- */
 
 int cmd_init(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("init", argc, argv, ALLOW(O(OPT_JSON)), &a);
+	int r = cli_parse("init", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
 	argc = a.argc;
@@ -269,7 +83,7 @@ static void on_item(void *ctx, const struct ingest_item *it)
 int cmd_add(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("add", argc, argv,
+	int r = cli_parse("add", argc, argv,
 		      ALLOW(O(OPT_JSON), O(OPT_KIND), O(OPT_TITLE), O(OPT_LANG), O(OPT_ISSUER), O(OPT_DATE), O(OPT_URL),
 			    O(OPT_MAXSIZE)),
 		      &a);
@@ -409,7 +223,7 @@ static int search_batch(struct hub *h, struct search_opts *o, const char *file)
 int cmd_search(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("search", argc, argv,
+	int r = cli_parse("search", argc, argv,
 		      ALLOW(O(OPT_JSON), O(OPT_KIND), O(OPT_LANG), O(OPT_ISSUER), O(OPT_LIMIT), O(OPT_OFFSET),
 			    O(OPT_SINCE), O(OPT_UNTIL), O(OPT_BATCH), O(OPT_ALL), O(OPT_EXHAUSTIVE)),
 		      &a);
@@ -494,7 +308,7 @@ static json_t *doc_json(const struct doc_info *d)
 int cmd_docs(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("docs", argc, argv, ALLOW(O(OPT_JSON)), &a);
+	int r = cli_parse("docs", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
 	argc = a.argc;
@@ -539,7 +353,7 @@ static long long doc_arg(const char *cmd, const char *s)
 int cmd_show(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("show", argc, argv, ALLOW(O(OPT_JSON), O(OPT_PASSAGES)), &a);
+	int r = cli_parse("show", argc, argv, ALLOW(O(OPT_JSON), O(OPT_PASSAGES)), &a);
 	if (r)
 		return r;
 	argc = a.argc;
@@ -622,7 +436,7 @@ int cmd_show(int argc, char **argv)
 int cmd_rm(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("rm", argc, argv, ALLOW(O(OPT_JSON)), &a);
+	int r = cli_parse("rm", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
 	argc = a.argc;
@@ -654,7 +468,7 @@ int cmd_rm(int argc, char **argv)
 int cmd_refs(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("refs", argc, argv, ALLOW(O(OPT_JSON), O(OPT_OF)), &a);
+	int r = cli_parse("refs", argc, argv, ALLOW(O(OPT_JSON), O(OPT_OF)), &a);
 	if (r)
 		return r;
 	argc = a.argc;
@@ -723,7 +537,7 @@ int cmd_refs(int argc, char **argv)
 /* Parses the options of a command that takes no argument but --json, and opens the hub. */
 static int open_plain(const char *cmd, int argc, char **argv, struct args *a, struct hub **h)
 {
-	int r = parse(cmd, argc, argv, ALLOW(O(OPT_JSON)), a);
+	int r = cli_parse(cmd, argc, argv, ALLOW(O(OPT_JSON)), a);
 	if (r)
 		return r;
 	if (a->argc > 1)
@@ -781,7 +595,7 @@ int cmd_check(int argc, char **argv)
 int cmd_backup(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("backup", argc, argv, ALLOW(O(OPT_JSON)), &a);
+	int r = cli_parse("backup", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
 	argc = a.argc;
@@ -822,7 +636,7 @@ static int print_term(void *ctx, int flags, const char *t, size_t n, size_t s, s
 int cmd_analyse(int argc, char **argv)
 {
 	struct args a;
-	int r = parse("analyse", argc, argv, ALLOW(O(OPT_JSON), O(OPT_QUERY), O(OPT_LANG)), &a);
+	int r = cli_parse("analyse", argc, argv, ALLOW(O(OPT_JSON), O(OPT_QUERY), O(OPT_LANG)), &a);
 	if (r)
 		return r;
 	argc = a.argc;
