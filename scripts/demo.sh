@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds the demo workspace (documents written for the demo, in Arabic and French,
-# on training, finance and public procurement for micro-enterprises) and runs
-# the example searches. Used by `make run`.
+# on training, finance and public procurement for micro-enterprises), shows the
+# example searches, then serves the web application. Used by `make run`.
+#   scripts/demo.sh            build if missing, search, serve on 127.0.0.1:8080
+#   scripts/demo.sh --no-serve build if missing and search only
 set -eu
 cd "$(dirname "$0")/.."
 ASURIF=${ASURIF:-build/asurif}
@@ -30,3 +32,6 @@ echo "\$ asurif refs 113.14"
 "$ASURIF" -w "$DEMO" refs 113.14
 echo
 echo "The demo workspace is in $DEMO/. Try: $ASURIF -w $DEMO search \"تمويل المقاولات\""
+[ "${1:-}" = "--no-serve" ] && exit 0
+echo
+exec "$ASURIF" -w "$DEMO" serve --listen "${LISTEN:-127.0.0.1:8080}"

@@ -55,6 +55,17 @@ const struct command commands[] = {
 	 "  --query         analyse it as a search would\n"
 	 "  --lang L        fr or en: how to treat Latin words (default fr)\n"
 	 "  --json          print as JSON\n"},
+	{"serve", cmd_serve, "asurif serve [--listen ADDRESS:PORT] [options]",
+	 "Serve the web application (by default on http://127.0.0.1:8080/, this computer only).",
+	 "  --listen A:P     address and port (default 127.0.0.1:8080; 0.0.0.0:8080 opens it to the network)\n"
+	 "  --max-upload MB  largest upload (default 100)\n"
+	 "  --threads N      requests served at once (default: the number of cores)\n"},
+	{"user", cmd_user, "asurif user add LOGIN --role ROLE [--name NAME] | list | passwd LOGIN | disable LOGIN | role LOGIN ROLE",
+	 "Manage the people who can sign in. Passwords are typed (or read from standard input), never given as arguments.",
+	 "  --role R        admin, coordinator, member or viewer\n"
+	 "  --name N        the person's name\n"
+	 "  --enable        with disable: let the person sign in again\n"
+	 "  --json          with list: print as JSON\n"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -109,4 +109,6 @@ int cmd_reindex(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_analyse(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 #endif

@@ -99,8 +99,7 @@ int cmd_add(int argc, char **argv)
 	if ((r = cli_open_hub(a.ws, &h)))
 		return r;
 	struct add_state s = {a.json, 0, 0, 0, a.json ? json_array() : NULL, BUF_INIT};
-	struct ingest_opts o = {a.meta, (size_t)a.max_mb << 20, on_item, cli_progress, &s};
-	o.ctx = &s;
+	struct ingest_opts o = {a.meta, (size_t)a.max_mb << 20, on_item, cli_progress, &s, NULL};
 	r = hub_add_paths(h, argv + a.rest, argc - a.rest, &o, &e);
 	cli_progress_end();
 	hub_close(h);

@@ -8,6 +8,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/fs.h"
+#include "base/utf8.h"
 #include "hub/hub.h"
 #include "hub/refs.h"
 #include "store/db.h"
@@ -446,5 +447,127 @@ done:
 	if (r)
 		unlink(tmp);
 	free(tmp);
+	return r;
+}
+
+/* ---- changing a document's details ---- */
+
+/* The index entries of a document's passages: told to forget them ('delete', with the text it
+ * was given) or given them again. */
+static int index_passages(struct hub *h, long long id, int forget)
+{
+	sqlite3_stmt *st = db_prepare(h->db, forget ? "INSERT INTO passage_index(passage_index, rowid, body) "
+						      "SELECT 'delete', b.id, b.body FROM passage_body b JOIN passages p "
+						      "ON p.id = b.id WHERE p.doc_id = ?1"
+						    : "INSERT INTO passage_index(rowid, body) SELECT b.id, b.body "
+						      "FROM passage_body b JOIN passages p ON p.id = b.id WHERE p.doc_id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ERR_DB;
+}
+
+/* "" clears an optional field, NULL keeps it: only the other values are checked. */
+static const char *given(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int hub_doc_update(struct hub *h, long long id, const struct doc_meta *m, struct err *e)
+{
+	struct doc_meta check = *m;
+	check.issuer = given(m->issuer);
+	check.date = given(m->date);
+	check.url = given(m->url);
+	check.ext_id = given(m->ext_id);
+	int r = hub_meta_validate(&check, e);
+	if (r)
+		return r;
+	if (m->ext_id && utf8_validate(m->ext_id, strlen(m->ext_id), NULL, NULL))
+		return err_set(e, ERR_ENCODING, "the external id is not valid UTF-8 text");
+	struct doc_info d;
+	if ((r = hub_doc(h, id, &d, e)))
+		return r;
+	int relang = m->lang && strcmp(m->lang, d.lang);
+	doc_info_release(&d);
+	if (db_begin(h->db, e))
+		return ERR_DB;
+	if (relang && index_passages(h, id, 1))
+		goto dberr;
+	sqlite3_stmt *st = db_prepare(
+		h->db, "UPDATE documents SET title = coalesce(?2, title), kind = coalesce(?3, kind), "
+		       "lang = coalesce(?4, lang), "
+		       "issuer = CASE WHEN ?5 IS NULL THEN issuer WHEN ?5 = '' THEN NULL ELSE ?5 END, "
+		       "date = CASE WHEN ?6 IS NULL THEN date WHEN ?6 = '' THEN NULL ELSE ?6 END, "
+		       "url = CASE WHEN ?7 IS NULL THEN url WHEN ?7 = '' THEN NULL ELSE ?7 END, "
+		       "ext_id = CASE WHEN ?8 IS NULL THEN ext_id WHEN ?8 = '' THEN NULL ELSE ?8 END "
+		       "WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, m->title);
+	db_bind_text(st, 3, m->kind);
+	db_bind_text(st, 4, m->lang);
+	db_bind_text(st, 5, m->issuer);
+	db_bind_text(st, 6, m->date);
+	db_bind_text(st, 7, m->url);
+	db_bind_text(st, 8, m->ext_id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto dberr;
+	if (relang && index_passages(h, id, 0))
+		goto dberr;
+	if (db_commit(h->db, e))
+		return ERR_DB;
+	return 0;
+dberr:
+	err_set(e, ERR_DB, "database: %s", sqlite3_errmsg(h->db));
+	db_rollback(h->db);
+	return ERR_DB;
+}
+
+/* ---- what cites a document ---- */
+
+static int names_a_text(const char *kind)
+{
+	static const char *const kinds[] = {"law", "organic-law", "decree", "dahir", "circular"};
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kind, kinds[i]))
+			return 1;
+	return 0;
+}
+
+int hub_doc_cited_by(struct hub *h, long long doc_id, struct ref_list *out, struct err *e)
+{
+	struct doc_info d;
+	struct legal_refs refs = {NULL, 0, 0};
+	char keys[8][64];
+	size_t nkeys = 0;
+	memset(out, 0, sizeof(*out));
+	int r = hub_doc(h, doc_id, &d, e);
+	if (r)
+		return r;
+	refs_extract(d.title, strlen(d.title), &refs);
+	doc_info_release(&d);
+	for (size_t i = 0; i < refs.n && nkeys < ARRAY_SIZE(keys); i++) {
+		if (!names_a_text(refs.v[i].kind))
+			continue;
+		if (nkeys && strncmp(keys[0], "dahir:", 6))
+			break;
+		int seen = 0;
+		for (size_t k = 0; k < nkeys; k++)
+			seen |= !strcmp(keys[k], refs.v[i].key);
+		if (!seen)
+			snprintf(keys[nkeys++], sizeof(keys[0]), "%s", refs.v[i].key);
+	}
+	refs_release(&refs);
+	for (size_t k = 0; k < nkeys && !r; k++) {
+		sqlite3_stmt *st = db_prepare(h->db, REF_COLUMNS "WHERE r.key = ?1 AND r.doc_id <> ?2 "
+								 "ORDER BY r.doc_id, p.seq, r.rowid");
+		db_bind_text(st, 1, keys[k]);
+		sqlite3_bind_int64(st, 2, doc_id);
+		r = read_refs(h, st, out, e);
+	}
+	if (r)
+		ref_list_release(out);
 	return r;
 }

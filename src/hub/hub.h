@@ -60,6 +60,9 @@ struct ingest_opts {
 	/* Called as work advances: bytes of the current batch done / in all. */
 	void (*on_progress)(void *ctx, unsigned long long done, unsigned long long total, const char *current);
 	void *ctx;
+	/* Removed from the start of file paths when they are recorded and reported (e.g. a
+	 * folder of uploads: "tmp/upload-x1/report.pdf" is recorded as "report.pdf"). */
+	const char *source_strip;
 };
 
 #define HUB_MAX_FILE (100u << 20)
@@ -89,6 +92,16 @@ int hub_docs(struct hub *h, struct doc_list *out, struct err *e);
 int hub_doc(struct hub *h, long long id, struct doc_info *out, struct err *e);
 /* Removes a document, its passages, index entries, references, and its file if no other document uses it. */
 int hub_rm(struct hub *h, long long id, struct err *e);
+
+/*
+ * Changes a document's details. Each field of m that is not NULL replaces the stored one;
+ * "" clears the issuer, date, url or external id (title, kind and language cannot be
+ * cleared). Fields are checked as hub_meta_validate does (ERR_USAGE, ERR_ENCODING with the
+ * message). One transaction: when the language changes, the passages' index entries are
+ * removed with the old text (English passages are indexed with English stems, see the view
+ * passage_body) and added again with the new. ERR_NOTFOUND when there is no such document.
+ */
+int hub_doc_update(struct hub *h, long long id, const struct doc_meta *m, struct err *e);
 
 struct passage {
 	long long id, doc_id;
@@ -162,6 +175,17 @@ int hub_refs_of(struct hub *h, long long doc_id, struct ref_list *out, struct er
 struct legal_ref;
 /* Whether a reference found at the start of a passage is only that passage's own article label. */
 int hub_ref_is_label(const struct legal_ref *r, const char *article, const char *text);
+
+/*
+ * The documents that cite this one: the legal keys that name it are read from its title
+ * (refs_extract; only law, organic-law, decree, dahir and circular keys) and the passages of
+ * OTHER documents citing any of them are listed, by document then position. A title names
+ * its document with its first such key ("Décret n° 2-17-451 pris pour l'application de la
+ * loi n° 31-13" is the decree, not the law it applies); when that first key is a dahir, the
+ * keys after it count too, since a dahir promulgates the law its title names. A title with
+ * no key gives an empty list. ERR_NOTFOUND when there is no such document.
+ */
+int hub_doc_cited_by(struct hub *h, long long doc_id, struct ref_list *out, struct err *e);
 
 /* ---- upkeep ---- */
 

@@ -390,11 +390,24 @@ static long long reader_find(struct reader *r, const char *hash)
 	return id;
 }
 
+/* How a path is recorded and reported (without the folder the caller asked to hide). */
+static const char *shown(const struct reader *r, const char *path)
+{
+	const char *strip = r->o->source_strip;
+	size_t k = strip ? strlen(strip) : 0;
+	if (k && !strncmp(path, strip, k)) {
+		path += k;
+		while (*path == '/')
+			path++;
+	}
+	return path;
+}
+
 static void push_failure(struct reader *r, const char *source, const char *format, const char *message)
 {
 	struct prepared *d = xcalloc(1, sizeof(*d));
 	d->status = INGEST_FAILED;
-	d->source = xstrdup(source);
+	d->source = xstrdup(shown(r, source));
 	d->format = dup0(format);
 	d->message = xstrdup(message);
 	r->out = d;
@@ -404,7 +417,7 @@ static void push_duplicate(struct reader *r, const char *source, const char *for
 {
 	struct prepared *d = xcalloc(1, sizeof(*d));
 	d->status = INGEST_DUPLICATE;
-	d->source = xstrdup(source);
+	d->source = xstrdup(shown(r, source));
 	d->format = dup0(format);
 	d->doc_id = id;
 	r->out = d;
@@ -490,7 +503,7 @@ static void read_file(struct reader *r, const char *path, const struct buf *data
 		push_failure(r, path, fname, e.msg);
 		return;
 	}
-	d->source = xstrdup(path);
+	d->source = xstrdup(shown(r, path));
 	d->format = xstrdup(fname);
 	d->hash = xstrdup(hash);
 	d->ext_id = dup0(m->ext_id);

@@ -1,0 +1,127 @@
+/* Asurif: small additions to pages that work without it. Served as a file (no inline script). */
+(function () {
+	"use strict";
+	/* The language menu applies as soon as it changes. */
+	document.querySelectorAll("form.lang select").forEach(function (sel) {
+		sel.addEventListener("change", function () { sel.form.submit(); });
+		var button = sel.form.querySelector("button");
+		if (button) button.classList.add("visually-hidden");
+	});
+	/* An error summary takes the focus, so screen readers announce it. */
+	var summary = document.querySelector(".error-summary");
+	if (summary) summary.focus();
+	/* Buttons that remove something ask first. */
+	document.querySelectorAll("[data-confirm]").forEach(function (el) {
+		el.addEventListener("click", function (ev) {
+			if (!window.confirm(el.getAttribute("data-confirm"))) ev.preventDefault();
+		});
+	});
+	/* Adding documents: one request per file, each with its own progress bar and outcome. */
+	var form = document.getElementById("upload-form");
+	if (form && window.XMLHttpRequest && window.FormData) {
+		var live = document.getElementById("upload-live");
+		var input = form.querySelector("input[type=file]");
+		var csrf = form.querySelector("input[name=csrf]").value;
+		var text = function (key, values) {
+			var s = form.getAttribute("data-" + key) || "";
+			return s.replace(/\{(\w+)\}/g, function (all, name) {
+				return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+			});
+		};
+		var el = function (tag, cls, content) {
+			var e = document.createElement(tag);
+			if (cls) e.className = cls;
+			if (content !== undefined) e.textContent = content;
+			return e;
+		};
+		var problem = function (status) {
+			if (status === 413) return text("too-large");
+			if (status === 403) return text("expired");
+			if (status === 401) return text("forbidden");
+			return text("server");
+		};
+		form.addEventListener("submit", function (ev) {
+			ev.preventDefault();
+			var files = Array.prototype.slice.call(input.files || []);
+			live.textContent = "";
+			if (!files.length) {
+				live.appendChild(el("p", "field-error", text("none")));
+				input.focus();
+				return;
+			}
+			var button = form.querySelector("button[type=submit]");
+			button.disabled = true;
+			var list = el("ul", "upload-list");
+			live.appendChild(list);
+			var counts = { added: 0, duplicates: 0, failed: 0 };
+			var rows = files.map(function (f) {
+				var li = el("li", "upload-item");
+				li.appendChild(el("p", "upload-name", f.name));
+				var bar = el("progress");
+				bar.max = 100;
+				bar.value = 0;
+				bar.setAttribute("aria-label", text("progress", { name: f.name }));
+				li.appendChild(bar);
+				var state = el("p", "upload-state", text("progress", { name: f.name }));
+				li.appendChild(state);
+				list.appendChild(li);
+				return { file: f, li: li, bar: bar, state: state };
+			});
+			var finish = function () {
+				button.disabled = false;
+				form.reset();
+				var sum = el("div", "notice", text("summary", counts));
+				sum.setAttribute("role", "status");
+				live.insertBefore(sum, list);
+			};
+			var fail = function (row, message) {
+				counts.failed++;
+				row.li.className += " is-failed";
+				row.state.textContent = text("failed");
+				var p = el("p", "field-error");
+				var b = el("bdi", null, message);
+				p.appendChild(b);
+				row.li.appendChild(p);
+			};
+			var next = function (i) {
+				if (i >= rows.length) return finish();
+				var row = rows[i];
+				var data = new FormData();
+				data.append("csrf", csrf);
+				data.append("files", row.file, row.file.name);
+				var xhr = new XMLHttpRequest();
+				xhr.open("POST", form.getAttribute("action"));
+				xhr.setRequestHeader("Accept", "application/json");
+				xhr.setRequestHeader("X-CSRF-Token", csrf);
+				xhr.upload.addEventListener("progress", function (e) {
+					if (e.lengthComputable) row.bar.value = Math.round((e.loaded * 100) / e.total);
+				});
+				xhr.addEventListener("load", function () {
+					row.bar.value = 100;
+					var answer = null;
+					try { answer = JSON.parse(xhr.responseText); } catch (err) { answer = null; }
+					var doc = answer && answer.documents && answer.documents[0];
+					if (!doc) {
+						fail(row, answer && answer.error ? answer.error : problem(xhr.status));
+					} else if (doc.status === "failed") {
+						fail(row, doc.error || problem(xhr.status));
+					} else {
+						if (doc.status === "added") counts.added++; else counts.duplicates++;
+						row.state.textContent = text(doc.status === "added" ? "added" : "duplicate") + " — ";
+						var a = el("a");
+						a.href = "/documents/" + encodeURIComponent(doc.doc_id);
+						a.appendChild(el("bdi", null, doc.title || row.file.name));
+						row.state.appendChild(a);
+					}
+					next(i + 1);
+				});
+				xhr.addEventListener("error", function () {
+					fail(row, problem(0));
+					next(i + 1);
+				});
+				xhr.send(data);
+			};
+			next(0);
+		});
+	}
+})();

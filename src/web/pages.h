@@ -1,0 +1,76 @@
+/* The handlers of the route table (src/web/routes.c), one file per group of pages. */
+#ifndef WEB_PAGES_H
+#define WEB_PAGES_H
+#include <jansson.h>
+
+struct req;
+struct buf;
+
+/* pages_auth.c: signing in and out, the first administrator, the language, static files */
+int page_signin(struct req *r);
+int page_signin_post(struct req *r);
+int page_signout(struct req *r);
+int page_setup(struct req *r);
+int page_setup_post(struct req *r);
+int page_language(struct req *r);
+int page_static(struct req *r);
+int page_health(struct req *r);
+
+/* pages_hub.c: the knowledge hub — home, search, documents, adding documents */
+int page_home(struct req *r);
+int page_search(struct req *r);
+int page_documents(struct req *r);
+int page_document(struct req *r);
+int page_document_original(struct req *r);
+int page_document_edit(struct req *r);
+int page_document_edit_post(struct req *r);
+int page_document_delete(struct req *r);
+int page_document_delete_post(struct req *r);
+int page_upload(struct req *r);
+int page_upload_post(struct req *r);
+
+/* pages_admin.c: a person's settings and keys; people, roles and the activity log */
+int page_settings(struct req *r);
+int page_settings_token_new(struct req *r);
+int page_settings_token_revoke(struct req *r);
+int page_settings_password(struct req *r);
+int page_admin_users(struct req *r);
+int page_admin_user_add(struct req *r);
+int page_admin_user_role(struct req *r);
+int page_admin_user_disable(struct req *r);
+int page_admin_user_enable(struct req *r);
+int page_admin_audit(struct req *r);
+
+/* pages_api.c: the JSON API under /api/v1/ (docs/api.md) */
+int api_search(struct req *r);
+int api_documents(struct req *r);
+int api_document(struct req *r);
+int api_document_add(struct req *r);
+int api_document_delete(struct req *r);
+
+/* ---- shared by the page files (defined in pages_hub.c) ---- */
+
+/* A new page context with the navigation item nav ("nav_search"...) marked current; nav may be NULL. */
+json_t *page_ctx(const char *nav);
+/* The route's first {} as a positive id, 0 when it is not one. */
+long long page_id(struct req *r);
+/* The text of key with {name} replaced by value. Caller frees. */
+char *page_format(struct req *r, const char *key, const char *name, const char *value);
+/* The plural text of key for n, with {count} filled. Caller frees. */
+char *page_count(struct req *r, const char *key, long long n);
+/* Appends name=value to a query string, percent-encoded, with '&' before it unless b is empty. */
+void page_url_arg(struct buf *b, const char *name, const char *value);
+/* ctx.pager {text, prev, next} for page of pages, links made of base (a path and query, possibly
+ * "?" or ending with "&") followed by page=N; nothing when there is only one page. */
+void page_pager(struct req *r, json_t *ctx, const char *base, long long page, long long pages);
+/* A snippet as HTML for {{{…}}}: every piece escaped by html_text(), HL_OPEN…HL_CLOSE as <mark>. Caller frees. */
+char *page_snippet_html(const char *snippet);
+/*
+ * Takes the files of an upload request into the hub (their recorded names are the uploaded
+ * names), audits each one ("upload"), and returns the report as the command line's
+ * `add --json` gives it: {"added","duplicates","failed","documents":[{"source","status",
+ * "doc_id","title","passages","error"}]}. Form fields kind, lang, issuer, date, url apply to
+ * every file. NULL with *error_key set (an i18n key) when there is no file or a field is wrong.
+ */
+json_t *page_take_uploads(struct req *r, const char **error_key, const char **error_field);
+#endif

@@ -1,0 +1,106 @@
+/*
+ * The route table: every page and API call, the method, the least role it needs,
+ * and what it takes. The server checks the role here, before reading any body.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "web/pages.h"
+#include "web/routes.h"
+#include "base/banned.h"
+
+#define KB(n) ((size_t)(n) << 10)
+
+const struct route routes[] = {
+	/* signing in, the first administrator, the language */
+	{"GET", "/signin", page_signin, ROLE_NONE, ROUTE_OPEN, 0, "the sign-in form"},
+	{"POST", "/signin", page_signin_post, ROLE_NONE, ROUTE_OPEN | ROUTE_FORM, KB(8), "signing in"},
+	{"POST", "/signout", page_signout, ROLE_VIEWER, ROUTE_FORM, KB(4), "signing out"},
+	{"GET", "/setup", page_setup, ROLE_NONE, ROUTE_OPEN, 0, "creating the first administrator"},
+	{"POST", "/setup", page_setup_post, ROLE_NONE, ROUTE_OPEN | ROUTE_FORM, KB(8), "creating the first administrator"},
+	{"POST", "/language", page_language, ROLE_NONE, ROUTE_OPEN | ROUTE_FORM, KB(4), "choosing the language"},
+	{"GET", "/static/*", page_static, ROLE_NONE, ROUTE_OPEN, 0, "stylesheet, script, fonts"},
+	{"GET", "/healthz", page_health, ROLE_NONE, ROUTE_OPEN, 0, "is the server up"},
+	/* the knowledge hub */
+	{"GET", "/", page_home, ROLE_VIEWER, 0, 0, "the home page: what the hub holds"},
+	{"GET", "/search", page_search, ROLE_VIEWER, 0, 0, "searching the hub"},
+	{"GET", "/documents", page_documents, ROLE_VIEWER, 0, 0, "the list of documents"},
+	{"GET", "/documents/{}", page_document, ROLE_VIEWER, 0, 0, "a document: details, references, text"},
+	{"GET", "/documents/{}/original", page_document_original, ROLE_VIEWER, 0, 0, "downloading the original file"},
+	{"GET", "/documents/{}/edit", page_document_edit, ROLE_MEMBER, 0, 0, "the form to edit a document's details"},
+	{"POST", "/documents/{}/edit", page_document_edit_post, ROLE_MEMBER, ROUTE_FORM, KB(64), "saving a document's details"},
+	{"GET", "/documents/{}/delete", page_document_delete, ROLE_COORDINATOR, 0, 0, "asking before removing a document"},
+	{"POST", "/documents/{}/delete", page_document_delete_post, ROLE_COORDINATOR, ROUTE_FORM, KB(4), "removing a document"},
+	{"GET", "/upload", page_upload, ROLE_MEMBER, 0, 0, "the form to add documents"},
+	{"POST", "/upload", page_upload_post, ROLE_MEMBER, ROUTE_FORM | ROUTE_UPLOAD, 0, "adding documents (several files)"},
+	/* a person's settings */
+	{"GET", "/settings", page_settings, ROLE_VIEWER, 0, 0, "language, keys, password"},
+	{"POST", "/settings/tokens", page_settings_token_new, ROLE_VIEWER, ROUTE_FORM, KB(4), "creating a key for other programs"},
+	{"POST", "/settings/tokens/{}/revoke", page_settings_token_revoke, ROLE_VIEWER, ROUTE_FORM, KB(4), "revoking a key"},
+	{"POST", "/settings/password", page_settings_password, ROLE_VIEWER, ROUTE_FORM, KB(8), "changing one's password"},
+	/* administration */
+	{"GET", "/admin/users", page_admin_users, ROLE_ADMIN, 0, 0, "people and their roles"},
+	{"POST", "/admin/users", page_admin_user_add, ROLE_ADMIN, ROUTE_FORM, KB(8), "adding a person"},
+	{"POST", "/admin/users/{}/role", page_admin_user_role, ROLE_ADMIN, ROUTE_FORM, KB(4), "changing a person's role"},
+	{"POST", "/admin/users/{}/disable", page_admin_user_disable, ROLE_ADMIN, ROUTE_FORM, KB(4), "stopping a person from signing in"},
+	{"POST", "/admin/users/{}/enable", page_admin_user_enable, ROLE_ADMIN, ROUTE_FORM, KB(4), "letting a person sign in again"},
+	{"GET", "/admin/audit", page_admin_audit, ROLE_ADMIN, 0, 0, "the activity log"},
+	/* the JSON API (docs/api.md) */
+	{"GET", "/api/v1/search", api_search, ROLE_VIEWER, 0, 0, "searching, as asurif search --json"},
+	{"GET", "/api/v1/documents", api_documents, ROLE_VIEWER, 0, 0, "the documents, as asurif docs --json"},
+	{"GET", "/api/v1/documents/{}", api_document, ROLE_VIEWER, 0, 0, "a document with its text and references"},
+	{"POST", "/api/v1/documents", api_document_add, ROLE_MEMBER, ROUTE_FORM | ROUTE_UPLOAD, 0, "adding documents (multipart)"},
+	{"DELETE", "/api/v1/documents/{}", api_document_delete, ROLE_COORDINATOR, 0, 0, "removing a document"},
+	{NULL, NULL, NULL, ROLE_NONE, 0, 0, NULL},
+};
+
+/* Whether path matches pattern; {} takes one segment, a final * takes the rest. */
+static int match(const char *pattern, const char *path, char *params[4], int *n)
+{
+	const char *p = pattern, *s = path;
+	*n = 0;
+	while (*p) {
+		if (p[0] == '*' && !p[1])
+			return 1;
+		if (p[0] == '{' && p[1] == '}') {
+			const char *end = strchr(s, '/');
+			size_t len = end ? (size_t)(end - s) : strlen(s);
+			if (!len || *n >= 4)
+				goto no;
+			params[(*n)++] = xstrndup(s, len);
+			s += len;
+			p += 2;
+			continue;
+		}
+		if (*p != *s)
+			goto no;
+		p++;
+		s++;
+	}
+	if (!*s)
+		return 1;
+no:
+	for (int i = 0; i < *n; i++)
+		free(params[i]);
+	*n = 0;
+	return 0;
+}
+
+const struct route *route_find(const char *method, const char *path, char *params[4], int *nparams, int *path_known)
+{
+	const char *m = strcmp(method, "HEAD") ? method : "GET";
+	*path_known = 0;
+	*nparams = 0;
+	for (const struct route *r = routes; r->method; r++) {
+		if (!match(r->pattern, path, params, nparams))
+			continue;
+		if (!strcmp(r->method, m))
+			return r;
+		for (int i = 0; i < *nparams; i++)
+			free(params[i]);
+		*nparams = 0;
+		*path_known = 1;
+	}
+	return NULL;
+}
