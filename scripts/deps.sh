@@ -8,7 +8,8 @@ set -eu
 BUILD_PKGS="build-essential pkg-config libsqlite3-dev libstemmer-dev libutf8proc-dev libjansson-dev
 libxml2-dev libzip-dev libpoppler-glib-dev libpcre2-dev libcmark-dev libsodium-dev libmicrohttpd-dev
 fonts-noto-core"
-TEST_PKGS="libcmocka-dev sqlite3 jq curl zip unzip poppler-utils qpdf libpango1.0-dev libcairo2-dev"
+TEST_PKGS="libcmocka-dev sqlite3 jq curl zip unzip poppler-utils qpdf libpango1.0-dev libcairo2-dev
+chromium nodejs"
 BENCH_PKGS="sqlite3 wrk jq curl"
 
 want="$BUILD_PKGS"

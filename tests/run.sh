@@ -1,5 +1,6 @@
 #!/bin/sh
-# Runs every test: unit tests (cmocka), command-line tests (tests/cli/t*.sh).
+# Runs every test: unit tests (cmocka), command-line tests (tests/cli/t*.sh), browser
+# tests (tests/web/run.sh: Chromium against the real server).
 # Ends with the line "N passed, N failed"; exits non-zero when anything failed.
 set -u
 cd "$(dirname "$0")/.."
@@ -62,6 +63,23 @@ for t in tests/cli/t[0-9]*.sh; do
 	if [ "$f" -gt 0 ]; then grep -A12 '^not ok' "$out" | sed 's/^/    /' | head -n 80; fi
 	add_counts "$p" "$f" "$name"
 done
+
+echo "== browser tests"
+# Debian's Chromium driven by playwright-core against the real server (tests/web/run.sh).
+out="$TMPROOT/web.out"
+BUILD="$BUILD" tests/web/run.sh >"$out" 2>&1
+rc=$?
+p=$(sed -n 's/^# passed \([0-9]*\) failed \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+f=$(sed -n 's/^# passed \([0-9]*\) failed \([0-9]*\)$/\2/p' "$out" | tail -n 1)
+p=${p:-0}
+f=${f:-0}
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+printf '%-28s %4d passed, %d failed\n' "web" "$p" "$f"
+if [ "$f" -gt 0 ]; then
+	grep -v '^ok \|^# Subtest\|^  duration_ms\|^  \.\.\.\|^  ---' "$out" | grep -B2 -A14 'not ok\|^browser tests:\|^# the server' |
+		sed 's/^/    /' | head -n 120
+fi
+add_counts "$p" "$f" web
 
 if [ -n "$failures" ]; then echo "failing:$failures"; fi
 echo "$passed passed, $failed failed"

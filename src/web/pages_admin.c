@@ -52,7 +52,7 @@ static json_t *role_options(struct req *r, enum role current)
 	json_t *a = json_array();
 	for (enum role x = ROLE_VIEWER; x <= ROLE_ADMIN; x++)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", role_name(x), "label", role_label(r, x),
-						   "selected", x == current));
+		                                   "selected", x == current));
 	return a;
 }
 
@@ -69,9 +69,9 @@ static int settings_page(struct req *r, int status, json_t *ctx)
 		if (tokens[i].revoked)
 			continue;
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s%, s:s%}", "id", (json_int_t)tokens[i].id, "name",
-						      tokens[i].name, "created", tokens[i].created_at,
-						      strnlen(tokens[i].created_at, 10), "last_used", tokens[i].last_used,
-						      strnlen(tokens[i].last_used, 10)));
+		                                      tokens[i].name, "created", tokens[i].created_at,
+		                                      strnlen(tokens[i].created_at, 10), "last_used",
+		                                      tokens[i].last_used, strnlen(tokens[i].last_used, 10)));
 	}
 	free(tokens);
 	json_object_set_new(ctx, "tokens", list);
@@ -178,11 +178,11 @@ static int users_page(struct req *r, int status, json_t *ctx)
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const struct user *u = &users[i];
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:b, s:s%}", "id", (json_int_t)u->id,
-						      "login", u->login, "name", u->name, "role", role_label(r, u->role),
-						      "roles", role_options(r, u->role), "disabled", u->disabled, "self",
-						      u->id == r->user.id, "created", u->created_at,
-						      strnlen(u->created_at, 10)));
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:b, s:s%}", "id",
+		                                      (json_int_t)u->id, "login", u->login, "name", u->name, "role",
+		                                      role_label(r, u->role), "roles", role_options(r, u->role),
+		                                      "disabled", u->disabled, "self", u->id == r->user.id, "created",
+		                                      u->created_at, strnlen(u->created_at, 10)));
 	}
 	free(users);
 	json_object_set_new(ctx, "users", list);
@@ -226,7 +226,8 @@ int page_admin_user_add(struct req *r)
 		}
 	}
 	if (json_object_get(ctx, "errors")) {
-		json_object_set_new(ctx, "form", json_pack("{s:s, s:s}", "login", login ? login : "", "name", name ? name : ""));
+		json_object_set_new(ctx, "form",
+		                    json_pack("{s:s, s:s}", "login", login ? login : "", "name", name ? name : ""));
 		json_object_set_new(ctx, "roles", role_options(r, ro == ROLE_NONE ? ROLE_MEMBER : ro));
 		json_object_set_new(ctx, "add_open", json_true());
 		return users_page(r, 400, ctx);
@@ -254,7 +255,8 @@ static int change_user(struct req *r, enum role role, int disable)
 		db_rollback(r->hub->db);
 		return resp_error(r, 404, "error_not_found");
 	}
-	int loses_admin = u.role == ROLE_ADMIN && !u.disabled && ((role != ROLE_NONE && role != ROLE_ADMIN) || disable > 0);
+	int loses_admin =
+	    u.role == ROLE_ADMIN && !u.disabled && ((role != ROLE_NONE && role != ROLE_ADMIN) || disable > 0);
 	if (loses_admin && account_admin_count(r->hub->db) <= 1) {
 		db_rollback(r->hub->db);
 		json_t *ctx = page_ctx("nav_admin");
@@ -262,7 +264,7 @@ static int change_user(struct req *r, enum role role, int disable)
 		return users_page(r, 409, ctx);
 	}
 	int rc = role != ROLE_NONE ? account_user_set_role(r->hub->db, id, role, &e)
-				   : account_user_disable(r->hub->db, id, disable, &e);
+	                           : account_user_disable(r->hub->db, id, disable, &e);
 	if (rc || db_commit(r->hub->db, &e)) {
 		db_rollback(r->hub->db);
 		fprintf(stderr, "asurif: user %lld: %s\n", id, e.msg);
@@ -328,8 +330,8 @@ int page_admin_audit(struct req *r)
 		char at[24];
 		snprintf(at, sizeof(at), "%.10s %.5s", v[i].at, strlen(v[i].at) > 11 ? v[i].at + 11 : "");
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "at", at, "who", v[i].login,
-						      "what", action_label(r, v[i].action), "target", v[i].target,
-						      "detail", v[i].detail, "ip", v[i].ip));
+		                                      "what", action_label(r, v[i].action), "target", v[i].target,
+		                                      "detail", v[i].detail, "ip", v[i].ip));
 	}
 	free(v);
 	json_object_set_new(ctx, "entries", list);

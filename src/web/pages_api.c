@@ -15,8 +15,8 @@
 #include "base/banned.h"
 
 #define API_LIMIT_DEFAULT 10
-#define API_LIMIT_MAX 100
-#define API_OFFSET_MAX 10000
+#define API_LIMIT_MAX     100
+#define API_OFFSET_MAX    10000
 
 static json_t *jstr(const char *s)
 {
@@ -45,7 +45,8 @@ int api_search(struct req *r)
 	o.since = arg(r, "since");
 	o.until = arg(r, "until");
 	o.all_words = arg(r, "all") && strcmp(arg(r, "all"), "0") && strcmp(arg(r, "all"), "false");
-	long long limit = req_int(req_query(r, "limit"), API_LIMIT_DEFAULT), offset = req_int(req_query(r, "offset"), 0);
+	long long limit = req_int(req_query(r, "limit"), API_LIMIT_DEFAULT),
+	          offset = req_int(req_query(r, "offset"), 0);
 	if (limit < 1 || limit > API_LIMIT_MAX || offset > API_OFFSET_MAX)
 		return api_fail(r, 400, "limit must be 1 to 100 and offset 0 to 10000");
 	o.limit = (int)limit;
@@ -75,12 +76,12 @@ int api_search(struct req *r)
 	for (size_t i = 0; i < res.n; i++) {
 		const struct search_hit *h = &res.v[i];
 		char *snip = page_snippet_html(h->snippet);
-		json_array_append_new(
-			arr, json_pack("{s:I, s:o, s:s, s:s, s:s, s:i, s:I, s:f, s:s, s:o}", "doc_id", (json_int_t)h->doc_id,
-				       "ext_id", jstr(h->ext_id), "title", h->title ? h->title : "", "kind",
-				       h->kind ? h->kind : "", "lang", h->lang ? h->lang : "", "page", h->page,
-				       "passage_id", (json_int_t)h->passage_id, "score", h->score, "snippet", snip,
-				       "article", jstr(h->article)));
+		json_array_append_new(arr, json_pack("{s:I, s:o, s:s, s:s, s:s, s:i, s:I, s:f, s:s, s:o}", "doc_id",
+		                                     (json_int_t)h->doc_id, "ext_id", jstr(h->ext_id), "title",
+		                                     h->title ? h->title : "", "kind", h->kind ? h->kind : "", "lang",
+		                                     h->lang ? h->lang : "", "page", h->page, "passage_id",
+		                                     (json_int_t)h->passage_id, "score", h->score, "snippet", snip,
+		                                     "article", jstr(h->article)));
 		free(snip);
 	}
 	json_t *out = json_pack("{s:s, s:I, s:o}", "query", o.query, "total", (json_int_t)res.total, "results", arr);
@@ -93,11 +94,12 @@ int api_search(struct req *r)
 /* A document as `asurif docs --json` gives it. */
 static json_t *doc_json(const struct doc_info *d)
 {
-	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:o, s:i, s:o, s:s, s:i, s:s, s:o}", "doc_id", (json_int_t)d->id,
-			 "ext_id", jstr(d->ext_id), "title", d->title ? d->title : "", "kind", d->kind ? d->kind : "",
-			 "lang", d->lang ? d->lang : "", "issuer", jstr(d->issuer), "date", jstr(d->date), "passages",
-			 d->passages, "url", jstr(d->url), "format", d->format ? d->format : "", "pages", d->pages,
-			 "added_at", d->added_at ? d->added_at : "", "source", jstr(d->source));
+	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:o, s:i, s:o, s:s, s:i, s:s, s:o}", "doc_id",
+	                 (json_int_t)d->id, "ext_id", jstr(d->ext_id), "title", d->title ? d->title : "", "kind",
+	                 d->kind ? d->kind : "", "lang", d->lang ? d->lang : "", "issuer", jstr(d->issuer), "date",
+	                 jstr(d->date), "passages", d->passages, "url", jstr(d->url), "format",
+	                 d->format ? d->format : "", "pages", d->pages, "added_at", d->added_at ? d->added_at : "",
+	                 "source", jstr(d->source));
 }
 
 int api_documents(struct req *r)
@@ -119,7 +121,7 @@ static json_t *refs_json(const struct ref_list *l, int with_doc)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ref_hit *x = &l->v[i];
 		json_t *o = json_pack("{s:s, s:I, s:s}", "key", x->key ? x->key : "", "passage_id",
-				      (json_int_t)x->passage_id, "raw", x->raw ? x->raw : "");
+		                      (json_int_t)x->passage_id, "raw", x->raw ? x->raw : "");
 		json_object_set_new(o, "article", x->article ? json_integer(x->article) : json_null());
 		if (with_doc) {
 			json_object_set_new(o, "doc_id", json_integer(x->doc_id));
@@ -153,10 +155,10 @@ int api_document(struct req *r)
 	json_object_set_new(o, "cited_by", refs_json(&cited, 1));
 	json_t *arr = json_array();
 	for (size_t i = 0; i < pl.n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:i, s:i, s:o, s:o, s:s}", "passage_id", (json_int_t)pl.v[i].id,
-						     "seq", pl.v[i].seq, "page", pl.v[i].page, "heading",
-						     jstr(pl.v[i].heading), "article", jstr(pl.v[i].article), "text",
-						     pl.v[i].text ? pl.v[i].text : ""));
+		json_array_append_new(arr, json_pack("{s:I, s:i, s:i, s:o, s:o, s:s}", "passage_id",
+		                                     (json_int_t)pl.v[i].id, "seq", pl.v[i].seq, "page", pl.v[i].page,
+		                                     "heading", jstr(pl.v[i].heading), "article", jstr(pl.v[i].article),
+		                                     "text", pl.v[i].text ? pl.v[i].text : ""));
 	json_object_set_new(o, "passages_text", arr);
 	ref_list_release(&cites);
 	ref_list_release(&cited);
@@ -169,10 +171,11 @@ int api_document_add(struct req *r)
 	const char *key, *field;
 	json_t *report = page_take_uploads(r, &key, &field);
 	if (!report)
-		return resp_json(r, 400, json_pack("{s:s, s:s, s:i}", "error", T(r, key), "field", field, "status", 400));
+		return resp_json(r, 400,
+		                 json_pack("{s:s, s:s, s:i}", "error", T(r, key), "field", field, "status", 400));
 	json_int_t failed = json_integer_value(json_object_get(report, "failed"));
 	json_int_t kept = json_integer_value(json_object_get(report, "added")) +
-			  json_integer_value(json_object_get(report, "duplicates"));
+	                  json_integer_value(json_object_get(report, "duplicates"));
 	return resp_json(r, failed && !kept ? 422 : 200, report);
 }
 

@@ -17,10 +17,10 @@
 #include "web/pages.h"
 #include "base/banned.h"
 
-#define SEARCH_PER_PAGE 20
+#define SEARCH_PER_PAGE  20
 #define SEARCH_MAX_PAGES 50 /* 1,000 results: nobody reads further, and the ranking stays quick */
-#define DOCS_PER_PAGE 50
-#define RECENT 10
+#define DOCS_PER_PAGE    50
+#define RECENT           10
 
 static const char *const doc_langs[] = {"ar", "fr", "en"};
 
@@ -174,8 +174,8 @@ static json_t *kind_options(struct req *r, const char *current)
 	json_t *a = json_array();
 	for (size_t i = 0; hub_kinds[i]; i++)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", hub_kinds[i], "label",
-						   kind_label(r, hub_kinds[i]), "selected",
-						   current && !strcmp(current, hub_kinds[i])));
+		                                   kind_label(r, hub_kinds[i]), "selected",
+		                                   current && !strcmp(current, hub_kinds[i])));
 	return a;
 }
 
@@ -184,8 +184,8 @@ static json_t *lang_options(struct req *r, const char *current)
 	json_t *a = json_array();
 	for (size_t i = 0; i < ARRAY_SIZE(doc_langs); i++)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", doc_langs[i], "label",
-						   lang_label(r, doc_langs[i]), "selected",
-						   current && !strcmp(current, doc_langs[i])));
+		                                   lang_label(r, doc_langs[i]), "selected",
+		                                   current && !strcmp(current, doc_langs[i])));
 	return a;
 }
 
@@ -199,9 +199,9 @@ static json_t *day_of(const char *stamp)
 static json_t *doc_item(struct req *r, const struct doc_info *d)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}", "id", (json_int_t)d->id, "title",
-			      d->title ? d->title : "", "kind", kind_label(r, d->kind), "lang", d->lang ? d->lang : "",
-			      "lang_label", lang_label(r, d->lang), "date", d->date, "issuer", d->issuer, "other_lang",
-			      d->lang && strcmp(d->lang, r->lang));
+	                      d->title ? d->title : "", "kind", kind_label(r, d->kind), "lang", d->lang ? d->lang : "",
+	                      "lang_label", lang_label(r, d->lang), "date", d->date, "issuer", d->issuer, "other_lang",
+	                      d->lang && strcmp(d->lang, r->lang));
 	char *n = page_count(r, "count_passages", d->passages);
 	json_object_set_new(o, "passages", json_string(n));
 	free(n);
@@ -232,7 +232,7 @@ static int has_errors(json_t *ctx)
 
 /* One bar per row: the bar's length in % of the largest, drawn from the start side. */
 static json_t *bars(struct req *r, const char *const *values, size_t n, const long long *counts,
-		    const char *(*name)(struct req *, const char *))
+                    const char *(*name)(struct req *, const char *))
 {
 	long long max = 1;
 	for (size_t i = 0; i < n; i++)
@@ -248,8 +248,8 @@ static json_t *bars(struct req *r, const char *const *values, size_t n, const lo
 			pct = 1;
 		char *text = page_count(r, "count_documents", counts[i]);
 		json_array_append_new(a, json_pack("{s:s, s:I, s:s, s:i, s:i}", "label", name(r, values[i]), "count",
-						   (json_int_t)counts[i], "text", text, "width", pct, "x",
-						   rtl ? 100 - pct : 0));
+		                                   (json_int_t)counts[i], "text", text, "width", pct, "x",
+		                                   rtl ? 100 - pct : 0));
 		free(text);
 	}
 	return a;
@@ -359,6 +359,9 @@ int page_search(struct req *r)
 		return -1;
 	}
 	json_object_set_new(ctx, "searched", json_true());
+	char *title = page_format(r, "search_results_for", "query", q);
+	json_object_set_new(ctx, "title", json_string(title));
+	free(title);
 	char *total = page_count(r, "count_results", res.total);
 	json_object_set_new(ctx, "total", json_string(total));
 	free(total);
@@ -366,11 +369,11 @@ int page_search(struct req *r)
 	for (size_t i = 0; i < res.n; i++) {
 		const struct search_hit *h = &res.v[i];
 		char *snip = page_snippet_html(h->snippet);
-		json_t *o2 = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:s?, s:s}", "doc_id", (json_int_t)h->doc_id,
-				       "passage_id", (json_int_t)h->passage_id, "title", h->title ? h->title : "",
-				       "kind", kind_label(r, h->kind), "lang", h->lang ? h->lang : "", "lang_label",
-				       lang_label(r, h->lang), "other_lang", h->lang && strcmp(h->lang, r->lang),
-				       "article", h->article, "snippet_html", snip);
+		json_t *o2 = json_pack(
+		    "{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:s?, s:s}", "doc_id", (json_int_t)h->doc_id, "passage_id",
+		    (json_int_t)h->passage_id, "title", h->title ? h->title : "", "kind", kind_label(r, h->kind),
+		    "lang", h->lang ? h->lang : "", "lang_label", lang_label(r, h->lang), "other_lang",
+		    h->lang && strcmp(h->lang, r->lang), "article", h->article, "snippet_html", snip);
 		free(snip);
 		json_object_set_new(o2, "page", json_null());
 		if (h->page > 0) {
@@ -397,7 +400,7 @@ int page_search(struct req *r)
 	page_pager(r, ctx, buf_str(&base), page, pages);
 	buf_release(&base);
 	search_results_release(&res);
-	return render_page(r, 200, "search", "search_title", ctx);
+	return render_page(r, 200, "search", NULL, ctx);
 }
 
 /* ---- the list of documents ---- */
@@ -455,13 +458,14 @@ static const char *file_name(const struct doc_info *d)
 /* The details shown for a document (and kept in the edit form). */
 static void doc_facts(struct req *r, json_t *ctx, const struct doc_info *d)
 {
-	json_object_set_new(ctx, "doc",
-			    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:o}", "id",
-				      (json_int_t)d->id, "title", d->title ? d->title : "", "kind", d->kind ? d->kind : "",
-				      "kind_label", kind_label(r, d->kind), "lang", d->lang ? d->lang : "", "lang_label",
-				      lang_label(r, d->lang), "other_lang", d->lang && strcmp(d->lang, r->lang), "issuer",
-				      d->issuer, "date", d->date, "url", d->url, "format", d->format, "file_name",
-				      file_name(d), "added", day_of(d->added_at), "pages", d->pages > 0 ? json_integer(d->pages) : json_null()));
+	json_object_set_new(
+	    ctx, "doc",
+	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:o}", "id",
+	              (json_int_t)d->id, "title", d->title ? d->title : "", "kind", d->kind ? d->kind : "",
+	              "kind_label", kind_label(r, d->kind), "lang", d->lang ? d->lang : "", "lang_label",
+	              lang_label(r, d->lang), "other_lang", d->lang && strcmp(d->lang, r->lang), "issuer", d->issuer,
+	              "date", d->date, "url", d->url, "format", d->format, "file_name", file_name(d), "added",
+	              day_of(d->added_at), "pages", d->pages > 0 ? json_integer(d->pages) : json_null()));
 	if (d->file)
 		json_object_set_new(json_object_get(ctx, "doc"), "has_file", json_true());
 }
@@ -489,12 +493,13 @@ int page_document(struct req *r)
 	json_t *passages = json_array();
 	for (size_t i = 0; i < pl.n; i++) {
 		const struct passage *p = &pl.v[i];
-		/* a heading is shown where it starts, not again over each passage under it */
+		/* a heading is shown where it starts (unless the text opens with it), not over each passage under it */
 		const char *prev = i ? pl.v[i - 1].heading : NULL;
-		int new_heading = p->heading && (!prev || strcmp(prev, p->heading));
+		int new_heading = p->heading && (!prev || strcmp(prev, p->heading)) &&
+		                  (!p->text || strncmp(p->text, p->heading, strlen(p->heading)));
 		json_t *o = json_pack("{s:I, s:s?, s:s?, s:s, s:n}", "id", (json_int_t)p->id, "heading",
-				      new_heading ? p->heading : NULL, "article", p->article, "text", p->text ? p->text : "",
-				      "page");
+		                      new_heading ? p->heading : NULL, "article", p->article, "text",
+		                      p->text ? p->text : "", "page");
 		if (p->page > 0) {
 			char num[16];
 			snprintf(num, sizeof(num), "%d", p->page);
@@ -521,8 +526,8 @@ int page_document(struct req *r)
 		buf_appends(&href, "/search?");
 		page_url_arg(&href, "q", c->number ? c->number : "");
 		json_array_append_new(keys, json_pack("{s:s, s:s, s:s, s:I}", "kind", kind_label(r, c->kind), "number",
-						      c->number ? c->number : "", "href", buf_str(&href), "passage_id",
-						      (json_int_t)c->passage_id));
+		                                      c->number ? c->number : "", "href", buf_str(&href), "passage_id",
+		                                      (json_int_t)c->passage_id));
 		buf_release(&href);
 	}
 	json_object_set_new(ctx, "cites", keys);
@@ -534,12 +539,12 @@ int page_document(struct req *r)
 		const struct ref_hit *c = &cited.v[i];
 		if (!cur || c->doc_id != cur_doc) {
 			cur = json_pack("{s:I, s:s, s:[]}", "doc_id", (json_int_t)c->doc_id, "title",
-					c->title ? c->title : "", "places");
+			                c->title ? c->title : "", "places");
 			json_array_append_new(by, cur);
 			cur_doc = c->doc_id;
 		}
 		json_t *place = json_pack("{s:I, s:s, s:s?}", "passage_id", (json_int_t)c->passage_id, "raw",
-					  c->raw ? c->raw : "", "article", c->article_label);
+		                          c->raw ? c->raw : "", "article", c->article_label);
 		json_array_append_new(json_object_get(cur, "places"), place);
 	}
 	json_object_set_new(ctx, "cited_by", by);
@@ -557,11 +562,11 @@ static const char *content_type(const char *format)
 	static const struct {
 		const char *format, *ctype;
 	} types[] = {
-		{"pdf", "application/pdf"},
-		{"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-		{"odt", "application/vnd.oasis.opendocument.text"},
-		{"txt", "text/plain; charset=utf-8"},
-		{"md", "text/markdown; charset=utf-8"},
+	    {"pdf", "application/pdf"},
+	    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+	    {"odt", "application/vnd.oasis.opendocument.text"},
+	    {"txt", "text/plain; charset=utf-8"},
+	    {"md", "text/markdown; charset=utf-8"},
 	};
 	for (size_t i = 0; format && i < ARRAY_SIZE(types); i++)
 		if (!strcmp(format, types[i].format))
@@ -629,8 +634,9 @@ static int edit_form_page(struct req *r, int status, json_t *ctx, const struct d
 {
 	doc_facts(r, ctx, d);
 	json_object_set_new(ctx, "form",
-			    json_pack("{s:s, s:s, s:s, s:s}", "title", f->title ? f->title : "", "issuer",
-				      f->issuer ? f->issuer : "", "date", f->date ? f->date : "", "url", f->url ? f->url : ""));
+	                    json_pack("{s:s, s:s, s:s, s:s}", "title", f->title ? f->title : "", "issuer",
+	                              f->issuer ? f->issuer : "", "date", f->date ? f->date : "", "url",
+	                              f->url ? f->url : ""));
 	json_object_set_new(ctx, "kinds", kind_options(r, f->kind));
 	json_object_set_new(ctx, "langs", lang_options(r, f->lang));
 	return render_page(r, status, "edit", "doc_edit", ctx);
@@ -816,9 +822,10 @@ static void on_item(void *ctx, const struct ingest_item *it)
 	if (msg)
 		json_object_set_new(o, "error", json_string(msg));
 	json_array_append_new(t->docs, o);
-	char *detail = it->status == INGEST_FAILED ? xasprintf("not added: %s", msg ? msg : "")
-			: xasprintf("%s, document %lld", it->status == INGEST_ADDED ? "added" : "already in the hub",
-				    it->doc_id);
+	char *detail = it->status == INGEST_FAILED
+	                   ? xasprintf("not added: %s", msg ? msg : "")
+	                   : xasprintf("%s, document %lld", it->status == INGEST_ADDED ? "added" : "already in the hub",
+	                               it->doc_id);
 	account_audit(r->hub->db, &r->user, r->ip, "upload", it->source, detail);
 	if (it->status == INGEST_ADDED)
 		t->added++;
@@ -861,8 +868,11 @@ json_t *page_take_uploads(struct req *r, const char **error_key, const char **er
 		one.url = i == 4 ? *slots[i] : NULL;
 		if (hub_meta_validate(&one, NULL)) {
 			free(paths);
-			*error_key = i == 0 ? "edit_error_kind" : i == 1 ? "edit_error_lang" : i == 2 ? "edit_error_issuer"
-				   : i == 3 ? "edit_error_date" : "edit_error_url";
+			*error_key = i == 0   ? "edit_error_kind"
+			             : i == 1 ? "edit_error_lang"
+			             : i == 2 ? "edit_error_issuer"
+			             : i == 3 ? "edit_error_date"
+			                      : "edit_error_url";
 			*error_field = fields[i];
 			return NULL;
 		}
@@ -885,7 +895,7 @@ json_t *page_take_uploads(struct req *r, const char **error_key, const char **er
 	}
 	free(paths);
 	return json_pack("{s:i, s:i, s:i, s:o}", "added", t.added, "duplicates", t.dup, "failed", t.failed, "documents",
-			 t.docs);
+	                 t.docs);
 }
 
 static int upload_form(struct req *r, int status, json_t *ctx)
@@ -915,12 +925,12 @@ int page_upload_post(struct req *r)
 	json_t *report = page_take_uploads(r, &key, &field);
 	if (wants_json(r)) {
 		if (!report)
-			return resp_json(r, 400, json_pack("{s:s, s:s, s:i}", "error", T(r, key), "field", field,
-							   "status", 400));
+			return resp_json(
+			    r, 400, json_pack("{s:s, s:s, s:i}", "error", T(r, key), "field", field, "status", 400));
 		int failed_only = json_integer_value(json_object_get(report, "failed")) > 0 &&
-				  json_integer_value(json_object_get(report, "added")) +
-						  json_integer_value(json_object_get(report, "duplicates")) ==
-					  0;
+		                  json_integer_value(json_object_get(report, "added")) +
+		                          json_integer_value(json_object_get(report, "duplicates")) ==
+		                      0;
 		return resp_json(r, failed_only ? 422 : 200, report);
 	}
 	json_t *ctx = page_ctx("nav_upload");
@@ -934,15 +944,18 @@ int page_upload_post(struct req *r)
 	{
 		const char *st = json_string_value(json_object_get(d, "status"));
 		json_t *o = json_pack("{s:O, s:s, s:b, s:b, s:b}", "source", json_object_get(d, "source"), "state",
-				      T(r, !strcmp(st, "added") ? "upload_added"
-					   : !strcmp(st, "duplicate") ? "upload_duplicate"
-								       : "upload_failed"),
-				      "added", !strcmp(st, "added"), "duplicate", !strcmp(st, "duplicate"), "failed",
-				      !strcmp(st, "failed"));
-		const char *keys[] = {"doc_id", "title", "error"};
+		                      T(r, !strcmp(st, "added")       ? "upload_added"
+		                           : !strcmp(st, "duplicate") ? "upload_duplicate"
+		                                                      : "upload_failed"),
+		                      "added", !strcmp(st, "added"), "duplicate", !strcmp(st, "duplicate"), "failed",
+		                      !strcmp(st, "failed"));
+		/* every item has a title, or the page's own would show through */
+		json_t *title = json_object_get(d, "title");
+		json_object_set(o, "title", title ? title : json_object_get(d, "source"));
+		const char *keys[] = {"doc_id", "error"};
 		for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
-			if (json_object_get(d, keys[k]))
-				json_object_set(o, keys[k], json_object_get(d, keys[k]));
+			json_object_set(o, keys[k],
+			                json_object_get(d, keys[k]) ? json_object_get(d, keys[k]) : json_null());
 		json_array_append_new(items, o);
 	}
 	char a[16], du[16], f[16];

@@ -413,23 +413,21 @@ static void identify(struct req *r)
 	}
 }
 
+/*
+ * The interface language: the person's choice (their account, else the cookie the
+ * language menu sets), else Arabic — the product's default, whatever the browser asks.
+ */
 static void choose_lang(struct req *r)
 {
 	const char *l = NULL;
-	if (r->user.role != ROLE_NONE && r->user.lang[0])
+	if (r->user.role != ROLE_NONE && r->user.lang[0] && i18n_language_name(r->user.lang))
 		l = r->user.lang;
-	if (!l)
-		l = req_cookie(r, "asurif_lang");
-	if (l && !i18n_language_name(l))
-		l = NULL;
-	if (!l)
-		l = i18n_negotiate(r->web->i18n, req_header(r, "Accept-Language"));
+	if (!l) {
+		l = req_cookie(r, "asurif_lang"); /* lives as long as the connection */
+		if (l && !i18n_language_name(l))
+			l = NULL;
+	}
 	r->lang = l ? l : "ar";
-	/* keep a pointer that lives as long as the request */
-	if (l == r->user.lang)
-		r->lang = r->user.lang;
-	else
-		r->lang = i18n_language_name(r->lang) ? r->lang : "ar";
 }
 
 static int csrf_ok(struct req *r)

@@ -80,6 +80,7 @@
 				row.state.textContent = text("failed");
 				var p = el("p", "field-error");
 				var b = el("bdi", null, message);
+				b.setAttribute("dir", "auto");
 				p.appendChild(b);
 				row.li.appendChild(p);
 			};
@@ -101,7 +102,9 @@
 					var answer = null;
 					try { answer = JSON.parse(xhr.responseText); } catch (err) { answer = null; }
 					var doc = answer && answer.documents && answer.documents[0];
-					if (!doc) {
+					if (!answer && xhr.responseURL && xhr.responseURL.indexOf("/signin") >= 0) {
+						fail(row, text("expired"));
+					} else if (!doc) {
 						fail(row, answer && answer.error ? answer.error : problem(xhr.status));
 					} else if (doc.status === "failed") {
 						fail(row, doc.error || problem(xhr.status));
