@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <malloc.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +90,9 @@ int main(int argc, char **argv)
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_TOP_PAD, 8 << 20);
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	/* Each thread has its own connections: no global locks around SQLite's memory accounting. */
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "asurif: the cryptography library could not start\n");
 		return EXIT_FAIL;

@@ -77,6 +77,99 @@ int hub_docs(struct hub *h, struct doc_list *out, struct err *e)
 	return 0;
 }
 
+int hub_docs_page(struct hub *h, const char *kind, long long offset, int limit, struct doc_list *out,
+		  long long *total, struct err *e)
+{
+	struct hub_stats stats;
+	memset(out, 0, sizeof(*out));
+	/* The counts are remembered between pages (hub_stats): counting the hub at every page was the cost. */
+	if (hub_stats(h, &stats, e))
+		return ERR_DB;
+	*total = stats.documents;
+	if (kind) {
+		*total = 0;
+		for (size_t k = 0; hub_kinds[k] && k < ARRAY_SIZE(stats.by_kind); k++)
+			if (!strcmp(kind, hub_kinds[k]))
+				*total = stats.by_kind[k];
+	}
+	sqlite3_stmt *st = db_prepare(h->db, "SELECT " DOC_COLUMNS " FROM documents d WHERE ?1 IS NULL OR d.kind = ?1 "
+			       "ORDER BY d.id DESC LIMIT ?2 OFFSET ?3");
+	db_bind_text(st, 1, kind);
+	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int64(st, 3, offset);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = xgrow(out->v, &out->alloc, out->n + 1, sizeof(*out->v));
+		read_doc(st, &out->v[out->n++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return err_set(e, ERR_DB, "database: %s", sqlite3_errmsg(h->db));
+	return 0;
+}
+
+struct stats_cache {
+	struct hub_stats stats;
+	sqlite3_int64 data_version;
+	int changes, valid;
+	sqlite3_stmt *version;
+};
+
+void hub_stats_cache_free(struct hub *h)
+{
+	struct stats_cache *c = h->stats_cache;
+	if (c) {
+		sqlite3_finalize(c->version);
+		free(c);
+		h->stats_cache = NULL;
+	}
+}
+
+int hub_stats(struct hub *h, struct hub_stats *out, struct err *e)
+{
+	struct stats_cache *c = h->stats_cache;
+	if (!c) {
+		c = xcalloc(1, sizeof(*c));
+		c->version = db_prepare(h->db, "PRAGMA data_version");
+		h->stats_cache = c;
+	}
+	sqlite3_int64 dv = sqlite3_step(c->version) == SQLITE_ROW ? sqlite3_column_int64(c->version, 0) : -1;
+	sqlite3_reset(c->version);
+	int ch = sqlite3_total_changes(h->db);
+	if (c->valid && dv == c->data_version && ch == c->changes) {
+		*out = c->stats;
+		return 0;
+	}
+	struct hub_stats s;
+	memset(&s, 0, sizeof(s));
+	sqlite3_stmt *st = db_prepare(h->db, "SELECT kind, lang, count(*) FROM documents GROUP BY kind, lang");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = db_text(st, 0), *lang = db_text(st, 1);
+		long long n = sqlite3_column_int64(st, 2);
+		s.documents += n;
+		for (size_t k = 0; hub_kinds[k] && k < ARRAY_SIZE(s.by_kind); k++)
+			if (!strcmp(kind, hub_kinds[k]))
+				s.by_kind[k] += n;
+		static const char *const langs[] = {"ar", "fr", "en"};
+		for (size_t k = 0; k < ARRAY_SIZE(langs); k++)
+			if (!strcmp(lang, langs[k]))
+				s.by_lang[k] += n;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return err_set(e, ERR_DB, "database: %s", sqlite3_errmsg(h->db));
+	st = db_prepare(h->db, "SELECT count(*) FROM passages");
+	s.passages = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	c->stats = s;
+	c->data_version = dv;
+	c->changes = ch;
+	c->valid = 1;
+	*out = s;
+	return 0;
+}
+
 int hub_doc(struct hub *h, long long id, struct doc_info *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));

@@ -18,6 +18,7 @@ struct hub {
 	sqlite3 *db;
 	struct analyser *an;
 	void *search_cache; /* how many passages each searched word matches (search.c) */
+	void *stats_cache;  /* hub_stats (docs.c) */
 };
 
 /* Creates a workspace in dir (asurif.db, files/, overrides/, keys/). Fine if it exists. */
@@ -89,6 +90,21 @@ struct doc_list {
 void doc_list_release(struct doc_list *l);
 
 int hub_docs(struct hub *h, struct doc_list *out, struct err *e);
+/*
+ * One page of documents, newest first, optionally of one kind; *total counts all of
+ * that kind. Costs the page, not the hub.
+ */
+int hub_docs_page(struct hub *h, const char *kind, long long offset, int limit, struct doc_list *out,
+		  long long *total, struct err *e);
+
+/* What the hub holds, by kind (in hub_kinds order) and by language (ar, fr, en). */
+struct hub_stats {
+	long long documents, passages;
+	long long by_kind[16];
+	long long by_lang[3];
+};
+/* Counted once, then remembered until the hub changes (cheap to ask on every page). */
+int hub_stats(struct hub *h, struct hub_stats *out, struct err *e);
 int hub_doc(struct hub *h, long long id, struct doc_info *out, struct err *e);
 /* Removes a document, its passages, index entries, references, and its file if no other document uses it. */
 int hub_rm(struct hub *h, long long id, struct err *e);
@@ -152,8 +168,9 @@ void search_results_release(struct search_results *r);
  */
 int hub_search(struct hub *h, const struct search_opts *o, struct search_results *out, struct err *e);
 
-/* Frees what searches remembered (called by hub_close). */
+/* Frees what searches and counts remembered (called by hub_close). */
 void hub_search_cache_free(struct hub *h);
+void hub_stats_cache_free(struct hub *h);
 
 /* ---- legal references ---- */
 

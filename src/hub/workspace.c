@@ -88,6 +88,7 @@ void hub_close(struct hub *h)
 	if (!h)
 		return;
 	hub_search_cache_free(h);
+	hub_stats_cache_free(h);
 	db_close(h->db);
 	analyser_free(h->an);
 	free(h->dir);

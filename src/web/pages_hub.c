@@ -257,34 +257,26 @@ static json_t *bars(struct req *r, const char *const *values, size_t n, const lo
 
 int page_home(struct req *r)
 {
+	struct hub_stats st;
 	struct doc_list l;
 	struct err e = ERR_INIT;
-	if (hub_docs(r->hub, &l, &e))
+	long long total_docs = 0;
+	if (hub_stats(r->hub, &st, &e) || hub_docs_page(r->hub, NULL, 0, RECENT, &l, &total_docs, &e))
 		return -1;
 	json_t *ctx = page_ctx("nav_home");
 	size_t nk = 0;
 	while (hub_kinds[nk])
 		nk++;
-	long long *by_kind = xcalloc(nk, sizeof(*by_kind)), by_lang[ARRAY_SIZE(doc_langs)] = {0};
-	for (size_t i = 0; i < l.n; i++) {
-		for (size_t k = 0; k < nk; k++)
-			if (l.v[i].kind && !strcmp(l.v[i].kind, hub_kinds[k]))
-				by_kind[k]++;
-		for (size_t k = 0; k < ARRAY_SIZE(doc_langs); k++)
-			if (l.v[i].lang && !strcmp(l.v[i].lang, doc_langs[k]))
-				by_lang[k]++;
-	}
-	json_object_set_new(ctx, "empty", json_boolean(l.n == 0));
-	char *total = page_count(r, "count_documents", (long long)l.n);
+	json_object_set_new(ctx, "empty", json_boolean(st.documents == 0));
+	char *total = page_count(r, "count_documents", st.documents);
 	json_object_set_new(ctx, "total", json_string(total));
 	free(total);
-	json_object_set_new(ctx, "by_kind", bars(r, hub_kinds, nk, by_kind, kind_label));
-	json_object_set_new(ctx, "by_lang", bars(r, doc_langs, ARRAY_SIZE(doc_langs), by_lang, lang_label));
+	json_object_set_new(ctx, "by_kind", bars(r, hub_kinds, nk, st.by_kind, kind_label));
+	json_object_set_new(ctx, "by_lang", bars(r, doc_langs, ARRAY_SIZE(doc_langs), st.by_lang, lang_label));
 	json_t *recent = json_array();
-	for (size_t i = l.n; i > 0 && l.n - i < RECENT; i--)
-		json_array_append_new(recent, doc_item(r, &l.v[i - 1]));
+	for (size_t i = 0; i < l.n; i++)
+		json_array_append_new(recent, doc_item(r, &l.v[i]));
 	json_object_set_new(ctx, "recent", recent);
-	free(by_kind);
 	doc_list_release(&l);
 	return render_page(r, 200, "home", "dashboard_title", ctx);
 }
@@ -411,27 +403,27 @@ int page_documents(struct req *r)
 	if (kind && !hub_kind_valid(kind))
 		kind = NULL;
 	long long page = req_int(req_query(r, "page"), 1);
-	struct doc_list l;
-	struct err e = ERR_INIT;
-	if (hub_docs(r->hub, &l, &e))
-		return -1;
-	json_t *ctx = page_ctx("nav_documents");
-	json_object_set_new(ctx, "kinds", kind_options(r, kind));
-	/* newest first */
-	size_t *pick = xcalloc(l.n + 1, sizeof(*pick)), n = 0;
-	for (size_t i = l.n; i > 0; i--)
-		if (!kind || (l.v[i - 1].kind && !strcmp(l.v[i - 1].kind, kind)))
-			pick[n++] = i - 1;
-	long long pages = n ? (long long)((n + DOCS_PER_PAGE - 1) / DOCS_PER_PAGE) : 1;
 	if (page < 1)
 		page = 1;
-	if (page > pages)
+	struct doc_list l;
+	struct err e = ERR_INIT;
+	long long n = 0;
+	if (hub_docs_page(r->hub, kind, (page - 1) * DOCS_PER_PAGE, DOCS_PER_PAGE, &l, &n, &e))
+		return -1;
+	long long pages = n ? (n + DOCS_PER_PAGE - 1) / DOCS_PER_PAGE : 1;
+	if (page > pages) { /* past the end: the last page */
+		doc_list_release(&l);
 		page = pages;
+		if (hub_docs_page(r->hub, kind, (page - 1) * DOCS_PER_PAGE, DOCS_PER_PAGE, &l, &n, &e))
+			return -1;
+	}
+	json_t *ctx = page_ctx("nav_documents");
+	json_object_set_new(ctx, "kinds", kind_options(r, kind));
 	json_t *docs = json_array();
-	for (size_t i = (size_t)(page - 1) * DOCS_PER_PAGE; i < n && i < (size_t)page * DOCS_PER_PAGE; i++)
-		json_array_append_new(docs, doc_item(r, &l.v[pick[i]]));
+	for (size_t i = 0; i < l.n; i++)
+		json_array_append_new(docs, doc_item(r, &l.v[i]));
 	json_object_set_new(ctx, "docs", docs);
-	char *total = page_count(r, "count_documents", (long long)n);
+	char *total = page_count(r, "count_documents", n);
 	json_object_set_new(ctx, "total", json_string(total));
 	free(total);
 	json_object_set_new(ctx, "empty", json_boolean(n == 0));
@@ -441,7 +433,6 @@ int page_documents(struct req *r)
 		page_url_arg(&base, "kind", kind);
 	page_pager(r, ctx, buf_str(&base), page, pages);
 	buf_release(&base);
-	free(pick);
 	doc_list_release(&l);
 	return render_page(r, 200, "documents", "nav_documents", ctx);
 }

@@ -1,4 +1,5 @@
 /* Pages: templates from data/web/templates/ (or the workspace's overrides), the common values, the layout. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,14 +52,26 @@ static char *load_source(struct web *w, const char *name, size_t *len)
 	return src;
 }
 
+/* Looks among the first n entries; entries are complete before n counts them. */
+static const struct compiled *template_lookup(const char *name, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cache[i].name, name))
+			return &cache[i];
+	return NULL;
+}
+
 static const struct compiled *template_get(struct web *w, const char *name, struct err *e)
 {
+	/* Every page renders several templates: reading the cache takes no lock. */
+	const struct compiled *found = template_lookup(name, __atomic_load_n(&ncache, __ATOMIC_ACQUIRE));
+	if (found)
+		return found;
 	pthread_mutex_lock(&cache_mu);
-	for (size_t i = 0; i < ncache; i++) {
-		if (!strcmp(cache[i].name, name)) {
-			pthread_mutex_unlock(&cache_mu);
-			return &cache[i];
-		}
+	found = template_lookup(name, ncache);
+	if (found) {
+		pthread_mutex_unlock(&cache_mu);
+		return found;
 	}
 	size_t len = 0;
 	char *src = load_source(w, name, &len);
@@ -72,11 +85,12 @@ static const struct compiled *template_get(struct web *w, const char *name, stru
 	}
 	if (ncache >= MAX_TEMPLATES)
 		BUG("more than %d page templates", MAX_TEMPLATES);
-	struct compiled *c = &cache[ncache++];
+	struct compiled *c = &cache[ncache];
 	c->name = xstrdup(name);
 	c->src = src;
 	c->len = len;
 	c->tmpl = t;
+	__atomic_store_n(&ncache, ncache + 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&cache_mu);
 	return c;
 }
@@ -93,30 +107,32 @@ static int partial_source(void *ctx, const char *name, const char **src, size_t 
 	return 0;
 }
 
-/* The strings of a language as one object, made once per language. */
+/* The strings of a language as one object, made once per language and shared (read without a lock). */
+#define MAX_LANGS 8
+static pthread_mutex_t strings_mu = PTHREAD_MUTEX_INITIALIZER;
+static json_t *string_tables[MAX_LANGS];
+static char string_langs[MAX_LANGS][8];
+static size_t nstrings;
+
 static json_t *strings_for(struct web *w, const char *lang)
 {
-	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-	static json_t *tables[8];
-	static const char *langs[8];
-	pthread_mutex_lock(&mu);
+	size_t n = __atomic_load_n(&nstrings, __ATOMIC_ACQUIRE);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(string_langs[i], lang))
+			return json_incref(string_tables[i]);
+	pthread_mutex_lock(&strings_mu);
 	json_t *t = NULL;
-	for (int i = 0; i < 8 && langs[i]; i++)
-		if (!strcmp(langs[i], lang))
-			t = tables[i];
-	if (!t) {
-		for (int i = 0; i < 8; i++) {
-			if (!langs[i]) {
-				langs[i] = xstrdup(lang);
-				t = tables[i] = i18n_table(w->i18n, lang);
-				break;
-			}
-		}
+	for (size_t i = 0; i < nstrings && !t; i++)
+		if (!strcmp(string_langs[i], lang))
+			t = string_tables[i];
+	if (!t && nstrings < MAX_LANGS && strlen(lang) < sizeof(string_langs[0])) {
+		t = i18n_table(w->i18n, lang);
+		snprintf(string_langs[nstrings], sizeof(string_langs[0]), "%s", lang);
+		string_tables[nstrings] = t;
+		__atomic_store_n(&nstrings, nstrings + 1, __ATOMIC_RELEASE);
 	}
-	if (t)
-		json_incref(t);
-	pthread_mutex_unlock(&mu);
-	return t ? t : json_object();
+	pthread_mutex_unlock(&strings_mu);
+	return t ? json_incref(t) : json_object();
 }
 
 static json_t *common(struct req *r, const char *title_key, json_t *ctx)
