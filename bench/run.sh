@@ -5,7 +5,8 @@
 #   bench/run.sh [quality|speed|all] [--fresh]
 #
 # quality  ARCD (Arabic) and CNIL FAQ (French): MRR@10, nDCG@10, Hit@1, Hit@10, Recall@100
-# speed    ingest throughput and peak memory, OR / AND query latency (p50, p90, p99)
+# speed    ingest throughput and peak memory, OR / AND query latency (p50, p90, p99),
+#          and the web server's requests per second and latency (bench/web.sh)
 # --fresh  re-ingest the law corpus even when the workspace from an earlier run
 #          was built from the same input (otherwise its ingest figures are reused)
 #
@@ -200,5 +201,11 @@ if [ "$speed_ran" = 1 ]; then
 	echo
 elif [ "$what" != quality ]; then
 	echo "Speed: skipped, no law corpus under $SHARED/data/morocco-law"
+fi
+if [ "$speed_ran" = 1 ] && [ -f "$OUT/law-ws/asurif.db" ]; then
+	echo "## Web server on the law corpus (wrk, 2 threads, 32 keep-alive connections, 10 s per page)"
+	echo
+	bench/web.sh "$OUT/law-ws" 10
+	echo
 fi
 echo "Raw results: $OUT"

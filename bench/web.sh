@@ -7,7 +7,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-ASURIF=$BUILD/asurif
+ASURIF=$PWD/$BUILD/asurif
+case $BUILD in /*) ASURIF=$BUILD/asurif ;; esac
 WS=${1:?usage: bench/web.sh WORKSPACE [SECONDS]}
 SECONDS_EACH=${2:-10}
 OUT=$BUILD/bench-results

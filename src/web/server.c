@@ -454,8 +454,16 @@ static enum MHD_Result finish(struct req *r)
 		resp_error(r, 403, "error_csrf");
 	else if ((r->route->flags & ROUTE_JSON) && r->body.len && !json_loadb(r->body.data, r->body.len, 0, NULL))
 		resp_error(r, 400, "error_bad_request");
-	else if (r->route->handler(r))
-		resp_error(r, 500, "error_server");
+	else {
+		/* A page that only reads sees one snapshot of the hub, and its queries share one read transaction. */
+		int reading = !strcmp(r->method, "GET") && sqlite3_get_autocommit(r->hub->db) &&
+			      sqlite3_exec(r->hub->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+		int failed = r->route->handler(r);
+		if (reading)
+			sqlite3_exec(r->hub->db, "COMMIT", NULL, NULL, NULL);
+		if (failed)
+			resp_error(r, 500, "error_server");
+	}
 	if (r->flash)
 		resp_cookie(r, "asurif_flash", r->flash, 60);
 	return respond(r);
