@@ -353,9 +353,10 @@ int account_session_get(sqlite3 *db, const char *token, struct user *out, char c
 	if (!token || strlen(token) != TOKEN_CHARS)
 		return err_set(e, ERR_NOTFOUND, "no session");
 	token_hash(token, h);
-	sqlite3_stmt *st = db_prepare(db, "SELECT u.id, u.login, u.name, u.role, u.lang, u.disabled, u.created_at, "
-					  "s.csrf, s.last_seen, s.created_at FROM sessions s JOIN users u ON "
-					  "u.id = s.user_id WHERE s.token_hash = ?1");
+	static const char sql[] = "SELECT u.id, u.login, u.name, u.role, u.lang, u.disabled, u.created_at, "
+				  "s.csrf, s.last_seen, s.created_at FROM sessions s JOIN users u ON "
+				  "u.id = s.user_id WHERE s.token_hash = ?1";
+	sqlite3_stmt *st = db_cached(db, sql);
 	db_bind_text(st, 1, h);
 	int r = err_set(e, ERR_NOTFOUND, "no session");
 	long long last = 0;
@@ -368,7 +369,7 @@ int account_session_get(sqlite3 *db, const char *token, struct user *out, char c
 			r = 0;
 		}
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	/* Writing at every request would serialise readers: the last-seen time moves once a minute. */
 	if (!r && now - last >= 60) {
 		st = db_prepare(db, "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1");

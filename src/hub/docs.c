@@ -173,14 +173,15 @@ int hub_stats(struct hub *h, struct hub_stats *out, struct err *e)
 int hub_doc(struct hub *h, long long id, struct doc_info *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *st = db_prepare(h->db, "SELECT " DOC_COLUMNS " FROM documents d WHERE d.id = ?1");
+	static const char sql[] = "SELECT " DOC_COLUMNS " FROM documents d WHERE d.id = ?1";
+	sqlite3_stmt *st = db_cached(h->db, sql);
 	sqlite3_bind_int64(st, 1, id);
 	int r = 0;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		read_doc(st, out);
 	else
 		r = err_set(e, ERR_NOTFOUND, "there is no document %lld (see: asurif docs)", id);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return r;
 }
 
@@ -198,8 +199,9 @@ void passage_list_release(struct passage_list *l)
 int hub_passages(struct hub *h, long long doc_id, struct passage_list *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *st = db_prepare(h->db, "SELECT id, doc_id, seq, page, heading, article, text FROM passages "
-					     "WHERE doc_id = ?1 ORDER BY seq");
+	static const char sql[] = "SELECT id, doc_id, seq, page, heading, article, text FROM passages "
+				  "WHERE doc_id = ?1 ORDER BY seq";
+	sqlite3_stmt *st = db_cached(h->db, sql);
 	sqlite3_bind_int64(st, 1, doc_id);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -213,7 +215,7 @@ int hub_passages(struct hub *h, long long doc_id, struct passage_list *out, stru
 		p->article = col_dup(st, 5);
 		p->text = col_dup(st, 6);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return err_set(e, ERR_DB, "database: %s", sqlite3_errmsg(h->db));
 	return 0;
@@ -283,7 +285,15 @@ void ref_list_release(struct ref_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static int read_refs_keep(struct hub *h, sqlite3_stmt *st, struct ref_list *out, struct err *e, int keep);
+
 static int read_refs(struct hub *h, sqlite3_stmt *st, struct ref_list *out, struct err *e)
+{
+	return read_refs_keep(h, st, out, e, 0);
+}
+
+/* Reads the rows of st into out; a kept statement (db_cached) is reset instead of finalized. */
+static int read_refs_keep(struct hub *h, sqlite3_stmt *st, struct ref_list *out, struct err *e, int keep)
 {
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -300,7 +310,10 @@ static int read_refs(struct hub *h, sqlite3_stmt *st, struct ref_list *out, stru
 		r->page = sqlite3_column_int(st, 8);
 		r->article_label = col_dup(st, 9);
 	}
-	sqlite3_finalize(st);
+	if (keep)
+		sqlite3_reset(st);
+	else
+		sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return err_set(e, ERR_DB, "database: %s", sqlite3_errmsg(h->db));
 	return 0;
@@ -335,9 +348,10 @@ int hub_refs_of(struct hub *h, long long doc_id, struct ref_list *out, struct er
 	if (r)
 		return r;
 	doc_info_release(&d);
-	sqlite3_stmt *st = db_prepare(h->db, REF_COLUMNS "WHERE r.doc_id = ?1 ORDER BY p.seq, r.rowid");
+	static const char sql[] = REF_COLUMNS "WHERE r.doc_id = ?1 ORDER BY p.seq, r.rowid";
+	sqlite3_stmt *st = db_cached(h->db, sql);
 	sqlite3_bind_int64(st, 1, doc_id);
-	return read_refs(h, st, out, e);
+	return read_refs_keep(h, st, out, e, 1);
 }
 
 /* ---- upkeep ---- */

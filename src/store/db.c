@@ -1,5 +1,6 @@
 #include "store/db.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,10 +96,57 @@ int db_open(const char *path, int create, sqlite3 **out, struct err *e)
 	return 0;
 }
 
+/*
+ * Kept statements of every connection, in one table: each connection is used by one
+ * thread at a time, so its entries are too; the table itself takes a lock only to
+ * add or remove entries (lookups read the published connection pointer).
+ */
+#define CACHED_STMTS 1024
+
+static pthread_mutex_t cached_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	sqlite3 *db;
+	const char *sql;
+	sqlite3_stmt *st;
+} cached[CACHED_STMTS];
+
+sqlite3_stmt *db_cached(sqlite3 *db, const char *sql)
+{
+	for (size_t i = 0; i < CACHED_STMTS; i++) {
+		if (__atomic_load_n(&cached[i].db, __ATOMIC_ACQUIRE) == db && cached[i].sql == sql) {
+			sqlite3_reset(cached[i].st);
+			sqlite3_clear_bindings(cached[i].st);
+			return cached[i].st;
+		}
+	}
+	sqlite3_stmt *st = db_prepare(db, sql);
+	pthread_mutex_lock(&cached_mu);
+	for (size_t i = 0; i < CACHED_STMTS; i++) {
+		if (!cached[i].db) {
+			cached[i].sql = sql;
+			cached[i].st = st;
+			__atomic_store_n(&cached[i].db, db, __ATOMIC_RELEASE);
+			pthread_mutex_unlock(&cached_mu);
+			return st;
+		}
+	}
+	pthread_mutex_unlock(&cached_mu);
+	return st; /* the table is full: this statement stays with the connection until it closes */
+}
+
 void db_close(sqlite3 *db)
 {
-	if (db)
-		sqlite3_close_v2(db);
+	if (!db)
+		return;
+	pthread_mutex_lock(&cached_mu);
+	for (size_t i = 0; i < CACHED_STMTS; i++) {
+		if (cached[i].db == db) {
+			sqlite3_finalize(cached[i].st);
+			__atomic_store_n(&cached[i].db, NULL, __ATOMIC_RELEASE);
+		}
+	}
+	pthread_mutex_unlock(&cached_mu);
+	sqlite3_close_v2(db);
 }
 
 int db_exec(sqlite3 *db, const char *sql, struct err *e)

@@ -26,6 +26,13 @@ void db_rollback(sqlite3 *db);
 int db_exec(sqlite3 *db, const char *sql, struct err *e);
 /* Prepares a statement; on failure BUG(), since all SQL is the program's own. */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
+/*
+ * A statement prepared once per connection and thread, then kept: for the queries of
+ * every page. `sql` must be a string literal (it is remembered by address). The
+ * statement comes back reset, bindings cleared; the caller resets it after use and
+ * never finalizes it (db_close does).
+ */
+sqlite3_stmt *db_cached(sqlite3 *db, const char *sql);
 /* Binds a string, or NULL when s is NULL. */
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column text as a C string ("" when NULL). */
