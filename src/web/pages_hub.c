@@ -297,6 +297,20 @@ static int date_ok(const char *d)
 	return hub_meta_validate(&m, NULL) == 0;
 }
 
+/* "page 12" in the page's language, or null when the document has no pages. */
+static void set_page_label(struct req *r, json_t *o, int page)
+{
+	if (page <= 0) {
+		json_object_set_new(o, "page", json_null());
+		return;
+	}
+	char num[16];
+	snprintf(num, sizeof(num), "%d", page);
+	char *s = page_format(r, "result_page", "page", num);
+	json_object_set_new(o, "page", json_string(s));
+	free(s);
+}
+
 int page_search(struct req *r)
 {
 	const char *q = req_query(r, "q"), *kind = filter(r, "kind"), *lang = filter(r, "lang");
@@ -367,14 +381,7 @@ int page_search(struct req *r)
 		    "lang", h->lang ? h->lang : "", "lang_label", lang_label(r, h->lang), "other_lang",
 		    h->lang && strcmp(h->lang, r->lang), "article", h->article, "snippet_html", snip);
 		free(snip);
-		json_object_set_new(o2, "page", json_null());
-		if (h->page > 0) {
-			char num[16];
-			snprintf(num, sizeof(num), "%d", h->page);
-			char *p = page_format(r, "result_page", "page", num);
-			json_object_set_new(o2, "page", json_string(p));
-			free(p);
-		}
+		set_page_label(r, o2, h->page);
 		json_array_append_new(hits, o2);
 	}
 	json_object_set_new(ctx, "hits", hits);
@@ -491,13 +498,7 @@ int page_document(struct req *r)
 		json_t *o = json_pack("{s:I, s:s?, s:s?, s:s, s:n}", "id", (json_int_t)p->id, "heading",
 		                      new_heading ? p->heading : NULL, "article", p->article, "text",
 		                      p->text ? p->text : "", "page");
-		if (p->page > 0) {
-			char num[16];
-			snprintf(num, sizeof(num), "%d", p->page);
-			char *s = page_format(r, "result_page", "page", num);
-			json_object_set_new(o, "page", json_string(s));
-			free(s);
-		}
+		set_page_label(r, o, p->page);
 		json_array_append_new(passages, o);
 	}
 	json_object_set_new(ctx, "passages", passages);
