@@ -61,10 +61,13 @@ const struct command commands[] = {
 	 "  --listen A:P     address and port (default 127.0.0.1:8080; 0.0.0.0:8080 opens it to the network)\n"
 	 "  --max-upload MB  largest upload (default 100)\n"
 	 "  --threads N      requests served at once (default: the number of cores)\n"},
-	{"user", cmd_user, "asurif user add LOGIN --role ROLE [--name NAME] | list | passwd LOGIN | disable LOGIN | role LOGIN ROLE",
+	{"user", cmd_user,
+	 "asurif user add LOGIN --role ROLE [--name NAME] [--org ORG] | list | passwd LOGIN | disable LOGIN | role LOGIN "
+	 "ROLE | org LOGIN [ORG]",
 	 "Manage the people who can sign in. Passwords are typed (or read from standard input), never given as arguments.",
 	 "  --role R        admin, coordinator, member or viewer\n"
 	 "  --name N        the person's name\n"
+	 "  --org O         the association or organisation they belong to (made if new)\n"
 	 "  --enable        with disable: let the person sign in again\n"
 	 "  --json          with list: print as JSON\n"},
 	{NULL, NULL, NULL, NULL, NULL},

@@ -73,7 +73,9 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
 	return 0;
 }
 
-#define USER_COLUMNS "id, login, name, role, lang, disabled, created_at"
+#define USER_COLUMNS                                                                                           \
+	"id, login, name, role, lang, disabled, created_at, "                                                  \
+	"coalesce((SELECT o.name FROM organisations o WHERE o.id = users.org_id), '') AS org"
 
 static void read_user(sqlite3_stmt *st, struct user *u)
 {
@@ -85,6 +87,8 @@ static void read_user(sqlite3_stmt *st, struct user *u)
 	copy(u->lang, sizeof(u->lang), db_text(st, 4));
 	u->disabled = sqlite3_column_int(st, 5);
 	copy(u->created_at, sizeof(u->created_at), db_text(st, 6));
+	if (sqlite3_column_count(st) > 7 && !strcmp(sqlite3_column_name(st, 7), "org"))
+		copy(u->org, sizeof(u->org), db_text(st, 7));
 }
 
 static int one_user(sqlite3 *db, sqlite3_stmt *st, struct user *out, struct err *e, const char *what)
@@ -218,6 +222,29 @@ int account_user_set_lang(sqlite3 *db, long long id, const char *lang, struct er
 	return exec_user(db, "UPDATE users SET lang = ?2 WHERE id = ?1", id, lang, 0, e);
 }
 
+int account_user_set_org(sqlite3 *db, long long id, const char *name, struct err *e)
+{
+	if (name && *name) {
+		if (strlen(name) > 120 || utf8_validate(name, strlen(name), NULL, NULL))
+			return err_set(e, ERR_USAGE, "an organisation's name has 1 to 120 characters");
+		sqlite3_stmt *st = db_prepare(db, "INSERT INTO organisations(name) VALUES (?1) ON CONFLICT(name) DO NOTHING");
+		db_bind_text(st, 1, name);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_error(db, e);
+	}
+	sqlite3_stmt *st = db_prepare(db, "UPDATE users SET org_id = (SELECT id FROM organisations WHERE name = ?2) "
+					  "WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, name && *name ? name : NULL);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(db, e);
+	return sqlite3_changes(db) ? 0 : err_set(e, ERR_NOTFOUND, "there is no user number %lld", id);
+}
+
 long long account_admin_count(sqlite3 *db)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0");
@@ -272,7 +299,7 @@ int account_signin(sqlite3 *db, const char *login, const char *password, const c
 	db_bind_text(st, 1, who);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		read_user(st, &u);
-		copy(hash, sizeof(hash), db_text(st, 7));
+		copy(hash, sizeof(hash), db_text(st, 8));
 		found = 1;
 	}
 	sqlite3_finalize(st);

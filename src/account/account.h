@@ -24,6 +24,7 @@ struct user {
 	char lang[8];
 	int disabled;
 	char created_at[24];
+	char org[128]; /* the person's organisation, "" when none */
 };
 
 #define PASSWORD_MIN 10
@@ -50,6 +51,8 @@ int account_user_passwd(sqlite3 *db, long long id, const char *password, struct 
 int account_user_disable(sqlite3 *db, long long id, int disabled, struct err *e);
 int account_user_set_role(sqlite3 *db, long long id, enum role role, struct err *e);
 int account_user_set_lang(sqlite3 *db, long long id, const char *lang, struct err *e);
+/* Puts the person in the organisation called name (made if new); NULL or "" takes them out. */
+int account_user_set_org(sqlite3 *db, long long id, const char *name, struct err *e);
 /* Number of active administrators. */
 long long account_admin_count(sqlite3 *db);
 

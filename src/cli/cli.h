@@ -71,6 +71,7 @@ enum {
 	OPT_ROLE,
 	OPT_NAME,
 	OPT_ENABLE,
+	OPT_ORG,
 };
 
 #include "hub/hub.h"
@@ -81,7 +82,7 @@ struct args {
 	struct doc_meta meta;
 	long long max_mb, limit, offset, of;
 	const char *since, *until, *batch;
-	const char *listen, *role, *name;
+	const char *listen, *role, *name, *org;
 	long long max_upload_mb, threads;
 	int enable;
 	int rest; /* index of the first argument that is not an option */

@@ -91,14 +91,15 @@ static char *read_password(const char *prompt)
 
 static int user_usage(void)
 {
-	return cli_usage_error("user", "say what to do: add LOGIN --role ROLE [--name NAME], list, passwd LOGIN, "
-				       "disable LOGIN [--enable], role LOGIN ROLE");
+	return cli_usage_error("user", "say what to do: add LOGIN --role ROLE [--name NAME] [--org ORGANISATION], "
+				       "list, passwd LOGIN, disable LOGIN [--enable], role LOGIN ROLE, "
+				       "org LOGIN [ORGANISATION]");
 }
 
 int cmd_user(int argc, char **argv)
 {
 	struct args a;
-	int r = cli_parse("user", argc, argv, ALLOW(O(OPT_JSON), O(OPT_ROLE), O(OPT_NAME), O(OPT_ENABLE)), &a);
+	int r = cli_parse("user", argc, argv, ALLOW(O(OPT_JSON), O(OPT_ROLE), O(OPT_NAME), O(OPT_ENABLE), O(OPT_ORG)), &a);
 	if (r)
 		return r;
 	argc = a.argc;
@@ -119,18 +120,18 @@ int cmd_user(int argc, char **argv)
 		} else if (a.json) {
 			json_t *arr = json_array();
 			for (size_t i = 0; i < n; i++)
-				json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s}", "id",
+				json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "id",
 								     (json_int_t)v[i].id, "login", v[i].login, "name",
 								     v[i].name, "role", role_name(v[i].role), "lang",
 								     v[i].lang, "disabled", v[i].disabled, "created_at",
-								     v[i].created_at));
+								     v[i].created_at, "org", v[i].org));
 			cli_print_json(json_pack("{s:o}", "users", arr));
 		} else {
 			if (!n)
 				printf("Nobody yet. Add an administrator with: asurif user add LOGIN --role admin\n");
 			for (size_t i = 0; i < n; i++)
-				printf("%-20s %-12s %-8s %s%s\n", v[i].login, role_name(v[i].role), v[i].lang, v[i].name,
-				       v[i].disabled ? "  (disabled)" : "");
+				printf("%-20s %-12s %-8s %s%s%s%s\n", v[i].login, role_name(v[i].role), v[i].lang,
+				       v[i].name, v[i].org[0] ? " — " : "", v[i].org, v[i].disabled ? "  (disabled)" : "");
 		}
 		free(v);
 	} else if (!strcmp(what, "add") && argc == 3) {
@@ -142,7 +143,8 @@ int cmd_user(int argc, char **argv)
 			r = cli_usage_error("user", "%s", e.msg);
 		} else if (!(pw = read_password("Password"))) {
 			r = cli_usage_error("user", "no password was given (type it, or send it on standard input)");
-		} else if (account_user_add(h->db, argv[2], a.name, role, pw, &u, &e)) {
+		} else if (account_user_add(h->db, argv[2], a.name, role, pw, &u, &e) ||
+			   (a.org && account_user_set_org(h->db, u.id, a.org, &e))) {
 			r = cli_error(&e);
 		} else {
 			account_audit(h->db, NULL, "command line", "user-add", u.login, role_name(role));
@@ -169,6 +171,14 @@ int cmd_user(int argc, char **argv)
 			account_audit(h->db, NULL, "command line", a.enable ? "user-enable" : "user-disable", u.login, NULL);
 			printf(a.enable ? "%s can sign in again.\n" : "%s can no longer sign in.\n", u.login);
 		}
+	} else if (!strcmp(what, "org") && (argc == 3 || argc == 4)) {
+		if (account_user_find(h->db, argv[2], &u, &e) ||
+		    account_user_set_org(h->db, u.id, argc == 4 ? argv[3] : NULL, &e))
+			r = cli_error(&e);
+		else if (argc == 4)
+			printf("%s belongs to %s.\n", u.login, argv[3]);
+		else
+			printf("%s belongs to no organisation.\n", u.login);
 	} else if (!strcmp(what, "role") && argc == 4) {
 		enum role role = role_parse(argv[3]);
 		if (role == ROLE_NONE)

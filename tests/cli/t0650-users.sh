@@ -12,11 +12,15 @@ expect_fail 2 "a short password is refused" sh -c "printf 'short\n' | \"$ASURIF\
 check "with the rule" 'grep -q "at least 10 characters" err'
 expect_fail 2 "a bad role is refused" sh -c "\"$ASURIF\" user add karim --role boss <pw"
 expect_fail 2 "a bad user name is refused" sh -c "\"$ASURIF\" user add 'a b' --role member <pw"
-expect_ok "add a member" sh -c "\"$ASURIF\" user add karim --role member <pw"
+expect_ok "add a member of an association" sh -c "\"$ASURIF\" user add karim --role member --org 'جمعية تادلة' <pw"
 expect_fail 1 "a name already taken" sh -c "\"$ASURIF\" user add KARIM --role viewer <pw"
 check "says so" 'grep -q "already taken" err'
 expect_ok "list as JSON" asurif user list --json
 jq_check "two people with their roles" '[.users[] | [.login, .role]] == [["amina","admin"],["karim","member"]] and .users[0].name == "أمينة بنعلي"' out
+jq_check "and their organisations" '[.users[].org] == ["","جمعية تادلة"]' out
+expect_ok "move someone to another organisation" asurif user org amina "Réseau Tadla-Atlas"
+expect_ok "and out of it" asurif user org karim
+check "both organisations exist once" '[ "$(sqlite3 ws/asurif.db "SELECT count(*) FROM organisations")" = 2 ]'
 check "passwords are argon2id hashes" '[ "$(sqlite3 ws/asurif.db "SELECT count(*) FROM users WHERE password LIKE '"'"'\$argon2id\$%'"'"'")" = 2 ]'
 check "no password in clear in the database file" '! grep -q "a very long password" ws/asurif.db'
 expect_ok "change a role" asurif user role karim coordinator
