@@ -364,6 +364,8 @@ int page_search(struct req *r)
 		fprintf(stderr, "asurif: search: %s\n", e.msg);
 		return -1;
 	}
+	if (res.stale_index)
+		json_object_set_new(ctx, "stale", json_true());
 	json_object_set_new(ctx, "searched", json_true());
 	char *title = page_format(r, "search_results_for", "query", q);
 	json_object_set_new(ctx, "title", json_string(title));

@@ -76,6 +76,13 @@ check "a body over the form limit is 413" '[ "$(head -c 100000 /dev/zero | tr "\
 check "static files are cached with their hash" 'curl -sI "$base/static/app.css?v=1" | grep -qi "cache-control: public, max-age=31536000"'
 check "the stylesheet is served" 'curl -s "$base/static/app.css" | grep -q "margin-inline"'
 
+# A search index made by another version is pointed out on the search page.
+sqlite3 ws/asurif.db "UPDATE meta SET value = '0' WHERE key = 'analyser_version'"
+signin jar9 admin "correct horse battery" >/dev/null
+check "the search page says the index needs rebuilding" 'curl -s -b jar9 "$base/search?q=test" | grep -q "asurif reindex"'
+asurif reindex >/dev/null
+check "and no longer once rebuilt" '! curl -s -b jar9 "$base/search?q=test" | grep -q "asurif reindex"'
+
 # Graceful shutdown
 kill -TERM $server
 wait $server
