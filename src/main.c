@@ -70,6 +70,11 @@ const struct command commands[] = {
 	 "  --org O         the association or organisation they belong to (made if new)\n"
 	 "  --enable        with disable: let the person sign in again\n"
 	 "  --json          with list: print as JSON\n"},
+	{"territory", cmd_territory, "asurif territory [NAME] [--level region|province|commune] [--limit N] [--json]",
+	 "Find Morocco's regions, provinces and communes by name (Arabic or French), with their 2024 population.",
+	 "  --level L       only regions, provinces (and prefectures) or communes\n"
+	 "  --limit N       how many (default 10), the most populated first\n"
+	 "  --json          print as JSON\n"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -20,7 +20,7 @@ static const struct option common_opts[] = {
 	{"listen", required_argument, NULL, OPT_LISTEN}, {"max-upload", required_argument, NULL, OPT_MAXUPLOAD},
 	{"threads", required_argument, NULL, OPT_THREADS}, {"role", required_argument, NULL, OPT_ROLE},
 	{"name", required_argument, NULL, OPT_NAME}, {"enable", no_argument, NULL, OPT_ENABLE},
-	{"org", required_argument, NULL, OPT_ORG},
+	{"org", required_argument, NULL, OPT_ORG}, {"level", required_argument, NULL, OPT_LEVEL},
 	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 };
 
@@ -166,6 +166,9 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, struc
 			break;
 		case OPT_NAME:
 			a->name = val;
+			break;
+		case OPT_LEVEL:
+			a->level = val;
 			break;
 		case OPT_ORG:
 			a->org = val;

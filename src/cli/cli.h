@@ -72,6 +72,7 @@ enum {
 	OPT_NAME,
 	OPT_ENABLE,
 	OPT_ORG,
+	OPT_LEVEL,
 };
 
 #include "hub/hub.h"
@@ -82,7 +83,7 @@ struct args {
 	struct doc_meta meta;
 	long long max_mb, limit, offset, of;
 	const char *since, *until, *batch;
-	const char *listen, *role, *name, *org;
+	const char *listen, *role, *name, *org, *level;
 	long long max_upload_mb, threads;
 	int enable;
 	int rest; /* index of the first argument that is not an option */
@@ -112,4 +113,5 @@ int cmd_backup(int argc, char **argv);
 int cmd_analyse(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_territory(int argc, char **argv);
 #endif

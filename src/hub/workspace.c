@@ -9,6 +9,7 @@
 #include "hub/hub.h"
 #include "store/db.h"
 #include "text/analyse.h"
+#include "territory/territory.h"
 #include "base/banned.h"
 
 char *hub_default_dir(const char *flag)
@@ -54,6 +55,8 @@ int hub_init(const char *dir, struct err *e)
 			r = db_meta_set(db, "analyser_version", num, e);
 		}
 		free(v);
+		if (!r)
+			r = territory_load(db, e);
 	}
 	db_close(db);
 	free(db_path);
