@@ -183,6 +183,8 @@ static int users_page(struct req *r, int status, json_t *ctx)
 		                                      role_label(r, u->role), "roles", role_options(r, u->role),
 		                                      "disabled", u->disabled, "self", u->id == r->user.id, "created",
 		                                      u->created_at, strnlen(u->created_at, 10)));
+		if (u->org[0])
+			json_object_set_new(json_array_get(list, json_array_size(list) - 1), "org", json_string(u->org));
 	}
 	free(users);
 	json_object_set_new(ctx, "users", list);
@@ -200,7 +202,7 @@ int page_admin_users(struct req *r)
 int page_admin_user_add(struct req *r)
 {
 	const char *login = req_field(r, "login"), *name = req_field(r, "name"), *role = req_field(r, "role");
-	const char *password = req_field(r, "password");
+	const char *password = req_field(r, "password"), *org = req_field(r, "org");
 	json_t *ctx = page_ctx("nav_admin");
 	struct err e = ERR_INIT;
 	enum role ro = role_parse(role ? role : "");
@@ -214,6 +216,8 @@ int page_admin_user_add(struct req *r)
 		free(msg);
 	}
 	struct user u;
+	if (org && (strlen(org) > 120 || (*org && !org[strspn(org, " ")])))
+		add_error(ctx, "org", T(r, "users_error_org"));
 	if (!json_object_get(ctx, "errors") && account_user_add(r->hub->db, login, name, ro, password, &u, &e)) {
 		if (e.code == ERR_EXISTS)
 			add_error(ctx, "login", T(r, "users_error_taken"));
@@ -226,13 +230,15 @@ int page_admin_user_add(struct req *r)
 		}
 	}
 	if (json_object_get(ctx, "errors")) {
-		json_object_set_new(ctx, "form",
-		                    json_pack("{s:s, s:s}", "login", login ? login : "", "name", name ? name : ""));
+		json_object_set_new(ctx, "form", json_pack("{s:s, s:s, s:s}", "login", login ? login : "", "name",
+		                                           name ? name : "", "org", org ? org : ""));
 		json_object_set_new(ctx, "roles", role_options(r, ro == ROLE_NONE ? ROLE_MEMBER : ro));
 		json_object_set_new(ctx, "add_open", json_true());
 		return users_page(r, 400, ctx);
 	}
 	json_decref(ctx);
+	if (org && *org)
+		account_user_set_org(r->hub->db, u.id, org, &e);
 	account_audit(r->hub->db, &r->user, r->ip, "user-add", u.login, role_name(u.role));
 	r->flash = xstrdup("users_added");
 	return resp_redirect(r, "/admin/users");

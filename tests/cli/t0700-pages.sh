@@ -210,7 +210,8 @@ check "its text is no longer found" '[ "$(curl -s -b reader.jar "$base/api/v1/se
 admin_id=$(sqlite3 ws/asurif.db "SELECT id FROM users WHERE login = 'admin'")
 check "the last administrator cannot be demoted" '[ "$(post admin.jar "/admin/users/$admin_id/role" -d role=member)" = 409 ] && grep -q "error-summary" page.html && [ "$(sqlite3 ws/asurif.db "SELECT role FROM users WHERE id = $admin_id")" = admin ]'
 check "nor disabled" '[ "$(post admin.jar "/admin/users/$admin_id/disable")" = 409 ] && [ "$(sqlite3 ws/asurif.db "SELECT disabled FROM users WHERE id = $admin_id")" = 0 ]'
-check "an administrator adds a person" '[ "$(post admin.jar /admin/users -d "login=second&name=Second&role=admin" --data-urlencode "password=second password 1")" = 303 ]'
+check "an administrator adds a person, with their association" '[ "$(post admin.jar /admin/users -d "login=second&name=Second&role=admin" --data-urlencode "org=جمعية تادلة للتنمية" --data-urlencode "password=second password 1")" = 303 ]'
+check "the list shows the association" 'curl -s -b admin.jar "$base/admin/users" | grep -q "جمعية تادلة للتنمية"'
 check "a taken name is refused, next to the field" '[ "$(post admin.jar /admin/users -d "login=second&role=member" --data-urlencode "password=second password 1")" = 400 ] && grep -q "href=\"#login\"" page.html'
 check "a short password is refused" '[ "$(post admin.jar /admin/users -d "login=third&role=member&password=short")" = 400 ] && grep -q "href=\"#password\"" page.html'
 second=$(sqlite3 ws/asurif.db "SELECT id FROM users WHERE login = 'second'")
