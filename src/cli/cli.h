@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 struct hub;
@@ -41,6 +42,8 @@ json_t *cli_json_str(const char *s);
 void cli_progress(void *ctx, unsigned long long done, unsigned long long total, const char *current);
 void cli_progress_end(void);
 
+/* The arguments argv[from..argc) as one text, separated by spaces (a search, a name). */
+void cli_join_args(int argc, char **argv, int from, struct buf *out);
 /* Parses a non-negative integer option; -1 when it is not one. */
 long long cli_parse_int(const char *s);
 

@@ -81,6 +81,15 @@ json_t *cli_json_str(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+void cli_join_args(int argc, char **argv, int from, struct buf *out)
+{
+	for (int i = from; i < argc; i++) {
+		if (out->len)
+			buf_appendc(out, ' ');
+		buf_appends(out, argv[i]);
+	}
+}
+
 long long cli_parse_int(const char *s)
 {
 	char *end = NULL;

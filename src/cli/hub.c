@@ -240,11 +240,7 @@ int cmd_search(int argc, char **argv)
 	if (!a.batch && a.rest >= argc)
 		return cli_usage_error("search", "what should I look for? e.g. asurif search \"تمويل المقاولات الصغيرة\"");
 	struct buf q = BUF_INIT;
-	for (int i = a.rest; i < argc; i++) {
-		if (q.len)
-			buf_appendc(&q, ' ');
-		buf_appends(&q, argv[i]);
-	}
+	cli_join_args(argc, argv, a.rest, &q);
 	struct hub *h = NULL;
 	if ((r = cli_open_hub(a.ws, &h))) {
 		buf_release(&q);
@@ -474,11 +470,7 @@ int cmd_refs(int argc, char **argv)
 	if ((a.of > 0) == (a.rest < argc))
 		return cli_usage_error("refs", "give either a reference (e.g. 113.14) or --of DOC_ID");
 	struct buf q = BUF_INIT;
-	for (int i = a.rest; i < argc; i++) {
-		if (q.len)
-			buf_appendc(&q, ' ');
-		buf_appends(&q, argv[i]);
-	}
+	cli_join_args(argc, argv, a.rest, &q);
 	struct hub *h = NULL;
 	if ((r = cli_open_hub(a.ws, &h))) {
 		buf_release(&q);
@@ -642,11 +634,7 @@ int cmd_analyse(int argc, char **argv)
 	if (a.rest >= argc)
 		return cli_usage_error("analyse", "give a text, e.g. asurif analyse \"للمقاولات الصغيرة\"");
 	struct buf q = BUF_INIT;
-	for (int i = a.rest; i < argc; i++) {
-		if (q.len)
-			buf_appendc(&q, ' ');
-		buf_appends(&q, argv[i]);
-	}
+	cli_join_args(argc, argv, a.rest, &q);
 	if (utf8_validate(q.data, q.len, NULL, NULL)) {
 		buf_release(&q);
 		return cli_usage_error("analyse", "the text is not valid UTF-8");

@@ -20,11 +20,7 @@ int cmd_territory(int argc, char **argv)
 	if (a.level && level == TERRITORY_ANY)
 		return cli_usage_error("territory", "--level must be region, province or commune");
 	struct buf q = BUF_INIT;
-	for (int i = a.rest; i < argc; i++) {
-		if (q.len)
-			buf_appendc(&q, ' ');
-		buf_appends(&q, argv[i]);
-	}
+	cli_join_args(argc, argv, a.rest, &q);
 	struct hub *h = NULL;
 	if ((r = cli_open_hub(a.ws, &h))) {
 		buf_release(&q);

@@ -54,6 +54,8 @@ int api_document_delete(struct req *r);
 json_t *page_ctx(const char *nav);
 /* The route's first {} as a positive id, 0 when it is not one. */
 long long page_id(struct req *r);
+/* Adds to ctx's error summary ("errors": [{field, message}]) and sets "<field>_error" for the field. */
+void page_add_error(json_t *ctx, const char *field, const char *message);
 /* The text of key with {name} replaced by value. Caller frees. */
 char *page_format(struct req *r, const char *key, const char *name, const char *value);
 /* The plural text of key for n, with {count} filled. Caller frees. */

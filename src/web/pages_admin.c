@@ -19,20 +19,6 @@
 
 #define AUDIT_PER_PAGE 50
 
-static void add_error(json_t *ctx, const char *field, const char *message)
-{
-	json_t *errors = json_object_get(ctx, "errors");
-	if (!errors) {
-		errors = json_array();
-		json_object_set_new(ctx, "errors", errors);
-	}
-	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", message));
-	char key[64];
-	snprintf(key, sizeof(key), "%s_error", field);
-	if (!json_object_get(ctx, key))
-		json_object_set_new(ctx, key, json_string(message));
-}
-
 static char *password_too_short(struct req *r)
 {
 	char n[16];
@@ -92,7 +78,7 @@ int page_settings_token_new(struct req *r)
 	struct err e = ERR_INIT;
 	char *plain = NULL;
 	if (!name || !*name || account_token_new(r->hub->db, r->user.id, name, &plain, &e)) {
-		add_error(ctx, "token_name", T(r, "settings_token_name_error"));
+		page_add_error(ctx, "token_name", T(r, "settings_token_name_error"));
 		json_object_set_new(ctx, "token_name", json_string(name ? name : ""));
 		return settings_page(r, 400, ctx);
 	}
@@ -122,13 +108,13 @@ int page_settings_password(struct req *r)
 	json_t *ctx = page_ctx("nav_settings");
 	struct err e = ERR_INIT;
 	if (!current || !*current)
-		add_error(ctx, "current", T(r, "field_required"));
+		page_add_error(ctx, "current", T(r, "field_required"));
 	if (!p1 || account_password_valid(p1, &e)) {
 		char *msg = password_too_short(r);
-		add_error(ctx, "password", msg);
+		page_add_error(ctx, "password", msg);
 		free(msg);
 	} else if (!p2 || strcmp(p1, p2)) {
-		add_error(ctx, "password2", T(r, "password_mismatch"));
+		page_add_error(ctx, "password2", T(r, "password_mismatch"));
 	}
 	if (json_object_get(ctx, "errors"))
 		return settings_page(r, 400, ctx);
@@ -140,12 +126,12 @@ int page_settings_password(struct req *r)
 		char minutes[16];
 		snprintf(minutes, sizeof(minutes), "%d", (retry + 59) / 60);
 		char *msg = page_format(r, "signin_throttled", "minutes", minutes);
-		add_error(ctx, "current", msg);
+		page_add_error(ctx, "current", msg);
 		free(msg);
 		return settings_page(r, 429, ctx);
 	}
 	if (rc) {
-		add_error(ctx, "current", T(r, "password_wrong"));
+		page_add_error(ctx, "current", T(r, "password_wrong"));
 		return settings_page(r, 400, ctx);
 	}
 	if (account_user_passwd(r->hub->db, r->user.id, p1, &e)) {
@@ -207,22 +193,22 @@ int page_admin_user_add(struct req *r)
 	struct err e = ERR_INIT;
 	enum role ro = role_parse(role ? role : "");
 	if (!login || account_login_valid(login, &e))
-		add_error(ctx, "login", T(r, "users_error_login"));
+		page_add_error(ctx, "login", T(r, "users_error_login"));
 	if (ro == ROLE_NONE)
-		add_error(ctx, "role", T(r, "users_error_role"));
+		page_add_error(ctx, "role", T(r, "users_error_role"));
 	if (!password || account_password_valid(password, &e)) {
 		char *msg = password_too_short(r);
-		add_error(ctx, "password", msg);
+		page_add_error(ctx, "password", msg);
 		free(msg);
 	}
 	struct user u;
 	if (org && (strlen(org) > 120 || (*org && !org[strspn(org, " ")])))
-		add_error(ctx, "org", T(r, "users_error_org"));
+		page_add_error(ctx, "org", T(r, "users_error_org"));
 	if (!json_object_get(ctx, "errors") && account_user_add(r->hub->db, login, name, ro, password, &u, &e)) {
 		if (e.code == ERR_EXISTS)
-			add_error(ctx, "login", T(r, "users_error_taken"));
+			page_add_error(ctx, "login", T(r, "users_error_taken"));
 		else if (e.code == ERR_USAGE)
-			add_error(ctx, "name", T(r, "users_error_name"));
+			page_add_error(ctx, "name", T(r, "users_error_name"));
 		else {
 			json_decref(ctx);
 			fprintf(stderr, "asurif: add user: %s\n", e.msg);
@@ -266,7 +252,7 @@ static int change_user(struct req *r, enum role role, int disable)
 	if (loses_admin && account_admin_count(r->hub->db) <= 1) {
 		db_rollback(r->hub->db);
 		json_t *ctx = page_ctx("nav_admin");
-		add_error(ctx, "users", T(r, "users_last_admin"));
+		page_add_error(ctx, "users", T(r, "users_last_admin"));
 		return users_page(r, 409, ctx);
 	}
 	int rc = role != ROLE_NONE ? account_user_set_role(r->hub->db, id, role, &e)

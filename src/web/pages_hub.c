@@ -209,7 +209,7 @@ static json_t *doc_item(struct req *r, const struct doc_info *d)
 }
 
 /* The error summary: errors is [{field, message}]; each field also gets "<field>_error". */
-static void add_error(json_t *ctx, const char *field, const char *message)
+void page_add_error(json_t *ctx, const char *field, const char *message)
 {
 	json_t *errors = json_object_get(ctx, "errors");
 	if (!errors) {
@@ -336,9 +336,9 @@ int page_search(struct req *r)
 	json_object_set_new(ctx, "langs", lang_options(r, lang));
 	json_object_set_new(ctx, "filters_open", json_boolean(kind || lang || issuer || since || until || all));
 	if (since && !date_ok(since))
-		add_error(ctx, "since", T(r, "search_error_date"));
+		page_add_error(ctx, "since", T(r, "search_error_date"));
 	if (until && !date_ok(until))
-		add_error(ctx, "until", T(r, "search_error_date"));
+		page_add_error(ctx, "until", T(r, "search_error_date"));
 	if (!q || has_errors(ctx))
 		return render_page(r, has_errors(ctx) ? 400 : 200, "search", "search_title", ctx);
 
@@ -356,7 +356,7 @@ int page_search(struct req *r)
 	struct err e = ERR_INIT;
 	int rc = hub_search(r->hub, &o, &res, &e);
 	if (rc == ERR_USAGE || rc == ERR_ENCODING) {
-		add_error(ctx, "q", T(r, *q ? "search_error_nothing" : "search_error_empty"));
+		page_add_error(ctx, "q", T(r, *q ? "search_error_nothing" : "search_error_empty"));
 		return render_page(r, 400, "search", "search_title", ctx);
 	}
 	if (rc) {
@@ -668,30 +668,30 @@ int page_document_edit_post(struct req *r)
 	json_t *ctx = page_ctx("nav_documents");
 	struct doc_meta one = {0};
 	if (!*title)
-		add_error(ctx, "title", T(r, "edit_error_title"));
+		page_add_error(ctx, "title", T(r, "edit_error_title"));
 	one.title = *title ? title : NULL;
 	if (one.title && !meta_field_ok(&one))
-		add_error(ctx, "title", T(r, "edit_error_title"));
+		page_add_error(ctx, "title", T(r, "edit_error_title"));
 	memset(&one, 0, sizeof(one));
 	one.kind = kind;
 	if (!meta_field_ok(&one))
-		add_error(ctx, "kind", T(r, "edit_error_kind"));
+		page_add_error(ctx, "kind", T(r, "edit_error_kind"));
 	memset(&one, 0, sizeof(one));
 	one.lang = lang;
 	if (!meta_field_ok(&one))
-		add_error(ctx, "lang", T(r, "edit_error_lang"));
+		page_add_error(ctx, "lang", T(r, "edit_error_lang"));
 	memset(&one, 0, sizeof(one));
 	one.issuer = *issuer ? issuer : NULL;
 	if (one.issuer && !meta_field_ok(&one))
-		add_error(ctx, "issuer", T(r, "edit_error_issuer"));
+		page_add_error(ctx, "issuer", T(r, "edit_error_issuer"));
 	memset(&one, 0, sizeof(one));
 	one.date = *date ? date : NULL;
 	if (one.date && !meta_field_ok(&one))
-		add_error(ctx, "date", T(r, "edit_error_date"));
+		page_add_error(ctx, "date", T(r, "edit_error_date"));
 	memset(&one, 0, sizeof(one));
 	one.url = *url ? url : NULL;
 	if (one.url && !meta_field_ok(&one))
-		add_error(ctx, "url", T(r, "edit_error_url"));
+		page_add_error(ctx, "url", T(r, "edit_error_url"));
 
 	int rc;
 	if (has_errors(ctx)) {
@@ -707,7 +707,7 @@ int page_document_edit_post(struct req *r)
 	m.url = url;
 	if (hub_doc_update(r->hub, id, &m, &e)) {
 		if (e.code == ERR_USAGE || e.code == ERR_ENCODING) {
-			add_error(ctx, "title", e.msg);
+			page_add_error(ctx, "title", e.msg);
 			rc = edit_form_page(r, 400, ctx, &d, &f);
 			goto done;
 		}
@@ -929,7 +929,7 @@ int page_upload_post(struct req *r)
 	}
 	json_t *ctx = page_ctx("nav_upload");
 	if (!report) {
-		add_error(ctx, field, T(r, key));
+		page_add_error(ctx, field, T(r, key));
 		return upload_form(r, 400, ctx);
 	}
 	json_t *items = json_array(), *d;
