@@ -1,0 +1,324 @@
+/* The format-free document: building it, reading it from Markdown, the annex lines. */
+#include "export/doc.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/banned.h"
+
+struct doc *doc_new(const char *lang)
+{
+	struct doc *d = xcalloc(1, sizeof(*d));
+	if (!lang || !*lang)
+		lang = "ar";
+	snprintf(d->lang, sizeof(d->lang), "%s", lang);
+	d->rtl = !strcmp(d->lang, "ar") || !strcmp(d->lang, "fa") || !strcmp(d->lang, "ur");
+	if (!strcmp(d->lang, "ar")) {
+		doc_set(&d->annex_title, "ملحق: المصادر");
+		doc_set(&d->page_label, "صفحة");
+	} else if (!strcmp(d->lang, "fr")) {
+		doc_set(&d->annex_title, "Annexe : sources");
+		doc_set(&d->page_label, "Page");
+	} else {
+		doc_set(&d->annex_title, "Annex: sources");
+		doc_set(&d->page_label, "Page");
+	}
+	return d;
+}
+
+void doc_set(char **field, const char *s)
+{
+	free(*field);
+	*field = s ? xstrdup(s) : NULL;
+}
+
+static void source_free(struct doc_source *s)
+{
+	free(s->title);
+	free(s->issuer);
+	free(s->date);
+	free(s->where);
+	free(s->excerpt);
+	free(s->note);
+}
+
+void doc_free(struct doc *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nblocks; i++) {
+		for (size_t j = 0; j < d->blocks[i].nspans; j++)
+			free(d->blocks[i].spans[j].text);
+		free(d->blocks[i].spans);
+	}
+	free(d->blocks);
+	for (size_t i = 0; i < d->nsources; i++)
+		source_free(&d->sources[i]);
+	free(d->sources);
+	free(d->title);
+	free(d->organisation);
+	free(d->date);
+	free(d->annex_title);
+	free(d->page_label);
+	free(d);
+}
+
+struct doc_block *doc_add_block(struct doc *d, enum doc_block_type type, int level)
+{
+	d->blocks = xgrow(d->blocks, &d->ablocks, d->nblocks + 1, sizeof(*d->blocks));
+	struct doc_block *b = &d->blocks[d->nblocks++];
+	memset(b, 0, sizeof(*b));
+	b->type = type;
+	b->level = level;
+	return b;
+}
+
+void doc_add_text(struct doc_block *b, const char *text, size_t len, unsigned style)
+{
+	if (!len)
+		return;
+	/* Adjacent runs of one style are one run: fewer, longer runs in every format. */
+	if (b->nspans && !b->spans[b->nspans - 1].cite && b->spans[b->nspans - 1].style == style) {
+		struct doc_span *last = &b->spans[b->nspans - 1];
+		size_t old = strlen(last->text);
+		last->text = xrealloc(last->text, old + len + 1);
+		memcpy(last->text + old, text, len);
+		last->text[old + len] = '\0';
+		return;
+	}
+	b->spans = xgrow(b->spans, &b->aspans, b->nspans + 1, sizeof(*b->spans));
+	b->spans[b->nspans++] = (struct doc_span){xstrndup(text, len), style, 0};
+}
+
+void doc_add_cite(struct doc_block *b, int n)
+{
+	b->spans = xgrow(b->spans, &b->aspans, b->nspans + 1, sizeof(*b->spans));
+	b->spans[b->nspans++] = (struct doc_span){NULL, 0, n};
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
+}
+
+int doc_add_source(struct doc *d, const struct doc_source *s)
+{
+	d->sources = xgrow(d->sources, &d->asources, d->nsources + 1, sizeof(*d->sources));
+	struct doc_source *t = &d->sources[d->nsources++];
+	t->title = dup_or_null(s->title);
+	t->issuer = dup_or_null(s->issuer);
+	t->date = dup_or_null(s->date);
+	t->where = dup_or_null(s->where);
+	t->excerpt = dup_or_null(s->excerpt);
+	t->note = dup_or_null(s->note);
+	return (int)d->nsources;
+}
+
+void doc_source_line(const struct doc *d, const struct doc_source *s, struct buf *out)
+{
+	const char *comma = d->rtl ? "، " : ", ";
+	const char *open = d->rtl ? "«" : !strcmp(d->lang, "fr") ? "« " : "\u201c";
+	const char *close = d->rtl ? "»" : !strcmp(d->lang, "fr") ? " »" : "\u201d";
+	int any = 0;
+	if (s->title) {
+		buf_appends(out, s->title);
+		any = 1;
+	}
+	if (s->issuer) {
+		buf_appends(out, any ? " — " : "");
+		buf_appends(out, s->issuer);
+		any = 1;
+	}
+	const char *rest[] = {s->date, s->where};
+	for (size_t i = 0; i < ARRAY_SIZE(rest); i++) {
+		if (!rest[i])
+			continue;
+		buf_appends(out, any ? comma : "");
+		buf_appends(out, rest[i]);
+		any = 1;
+	}
+	if (any)
+		buf_appends(out, ".");
+	if (s->excerpt) {
+		buf_appendf(out, "%s%s%s%s", any ? " " : "", open, s->excerpt, close);
+		any = 1;
+	}
+	if (s->note)
+		buf_appendf(out, "%s%s", any ? " — " : "", s->note);
+}
+
+void doc_block_text(const struct doc_block *b, struct buf *out)
+{
+	for (size_t i = 0; i < b->nspans; i++)
+		if (b->spans[i].text)
+			buf_appends(out, b->spans[i].text);
+}
+
+/* ---- Markdown ---- */
+
+struct md_state {
+	struct doc *d;
+	struct doc_block *block; /* the block inline content goes to, or NULL */
+	int list_ordered[8];
+	int list_next[8];
+	int list_depth;
+	int quote;
+	struct err *e;
+};
+
+static void inline_node(struct md_state *st, cmark_node *n, unsigned style);
+
+static void inline_children(struct md_state *st, cmark_node *n, unsigned style)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c))
+		inline_node(st, c, style);
+}
+
+static void inline_node(struct md_state *st, cmark_node *n, unsigned style)
+{
+	struct doc_block *b = st->block;
+	const char *lit = NULL;
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_CODE:
+	case CMARK_NODE_HTML_INLINE:
+		lit = cmark_node_get_literal(n);
+		if (lit)
+			doc_add_text(b, lit, strlen(lit), style);
+		break;
+	case CMARK_NODE_SOFTBREAK:
+		doc_add_text(b, " ", 1, style);
+		break;
+	case CMARK_NODE_LINEBREAK:
+		doc_add_text(b, "\n", 1, style);
+		break;
+	case CMARK_NODE_EMPH:
+		inline_children(st, n, style | DOC_ITALIC);
+		break;
+	case CMARK_NODE_STRONG:
+		inline_children(st, n, style | DOC_BOLD);
+		break;
+	case CMARK_NODE_LINK: {
+		const char *url = cmark_node_get_url(n);
+		if (url && !strncmp(url, "cite:", 5)) {
+			char *end = NULL;
+			long v = strtol(url + 5, &end, 10);
+			if (end && !*end && v > 0 && v < 100000) {
+				doc_add_cite(b, (int)v);
+				break;
+			}
+		}
+		inline_children(st, n, style);
+		break;
+	}
+	default:
+		inline_children(st, n, style);
+		break;
+	}
+}
+
+static void block_node(struct md_state *st, cmark_node *n);
+
+static void block_children(struct md_state *st, cmark_node *n)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c))
+		block_node(st, c);
+}
+
+static void block_node(struct md_state *st, cmark_node *n)
+{
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_HEADING: {
+		int level = cmark_node_get_heading_level(n);
+		st->block = doc_add_block(st->d, DOC_HEADING, level > 3 ? 3 : level);
+		inline_children(st, n, 0);
+		if (level == 1 && !st->d->title) {
+			struct buf t = BUF_INIT;
+			doc_block_text(st->block, &t);
+			st->d->title = buf_detach(&t);
+		}
+		st->block = NULL;
+		break;
+	}
+	case CMARK_NODE_PARAGRAPH: {
+		enum doc_block_type type = DOC_PARAGRAPH;
+		int level = 0, number = 0;
+		cmark_node *parent = cmark_node_parent(n);
+		/* Only a list item's first paragraph is the item; later ones continue it. */
+		if (st->list_depth && parent && cmark_node_get_type(parent) == CMARK_NODE_ITEM &&
+		    cmark_node_first_child(parent) == n) {
+			int k = st->list_depth - 1;
+			type = st->list_ordered[k] ? DOC_NUMBERED : DOC_BULLET;
+			level = st->list_depth;
+			number = st->list_next[k]++;
+		} else if (st->quote) {
+			type = DOC_QUOTE;
+		}
+		st->block = doc_add_block(st->d, type, level);
+		st->block->number = number;
+		inline_children(st, n, 0);
+		st->block = NULL;
+		break;
+	}
+	case CMARK_NODE_LIST: {
+		if (st->list_depth >= (int)ARRAY_SIZE(st->list_ordered)) {
+			block_children(st, n);
+			break;
+		}
+		int k = st->list_depth++;
+		st->list_ordered[k] = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+		st->list_next[k] = st->list_ordered[k] ? cmark_node_get_list_start(n) : 0;
+		block_children(st, n);
+		st->list_depth--;
+		break;
+	}
+	case CMARK_NODE_BLOCK_QUOTE:
+		st->quote++;
+		block_children(st, n);
+		st->quote--;
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+	case CMARK_NODE_HTML_BLOCK: {
+		const char *lit = cmark_node_get_literal(n);
+		st->block = doc_add_block(st->d, DOC_PARAGRAPH, 0);
+		if (lit) {
+			size_t len = strlen(lit);
+			while (len && lit[len - 1] == '\n')
+				len--;
+			doc_add_text(st->block, lit, len, 0);
+		}
+		st->block = NULL;
+		break;
+	}
+	case CMARK_NODE_THEMATIC_BREAK:
+		break;
+	default:
+		block_children(st, n);
+		break;
+	}
+}
+
+int doc_from_markdown(struct doc *d, const char *md, size_t len, struct err *e)
+{
+	cmark_node *root = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
+	if (!root)
+		return err_set(e, ERR_FORMAT, "the text could not be read as Markdown");
+	struct md_state st = {.d = d, .e = e};
+	block_children(&st, root);
+	cmark_node_free(root);
+	return 0;
+}
+
+int doc_check(const struct doc *d, struct err *e)
+{
+	for (size_t i = 0; i < d->nblocks; i++)
+		for (size_t j = 0; j < d->blocks[i].nspans; j++) {
+			int c = d->blocks[i].spans[j].cite;
+			if (c && (size_t)c > d->nsources)
+				return err_set(e, ERR_FORMAT, "citation [%d] points at no source (there are %zu)", c,
+					       d->nsources);
+		}
+	return 0;
+}
