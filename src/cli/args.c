@@ -21,6 +21,20 @@ static const struct option common_opts[] = {
 	{"threads", required_argument, NULL, OPT_THREADS}, {"role", required_argument, NULL, OPT_ROLE},
 	{"name", required_argument, NULL, OPT_NAME}, {"enable", no_argument, NULL, OPT_ENABLE},
 	{"org", required_argument, NULL, OPT_ORG}, {"level", required_argument, NULL, OPT_LEVEL},
+	{"goal", required_argument, NULL, OPT_GOAL}, {"theme", required_argument, NULL, OPT_THEME},
+	{"territory", required_argument, NULL, OPT_TERRITORY}, {"target", required_argument, NULL, OPT_TARGET},
+	{"status", required_argument, NULL, OPT_STATUS}, {"start", required_argument, NULL, OPT_START},
+	{"end", required_argument, NULL, OPT_END}, {"campaign", required_argument, NULL, OPT_CAMPAIGN},
+	{"note", required_argument, NULL, OPT_NOTE}, {"description", required_argument, NULL, OPT_DESCRIPTION},
+	{"affected", required_argument, NULL, OPT_AFFECTED}, {"severity", required_argument, NULL, OPT_SEVERITY},
+	{"evidence", required_argument, NULL, OPT_EVIDENCE}, {"barrier", required_argument, NULL, OPT_BARRIER},
+	{"authority", required_argument, NULL, OPT_AUTHORITY}, {"priority", required_argument, NULL, OPT_PRIORITY},
+	{"feasibility", required_argument, NULL, OPT_FEASIBILITY}, {"type", required_argument, NULL, OPT_TYPE},
+	{"power", required_argument, NULL, OPT_POWER}, {"interest", required_argument, NULL, OPT_INTEREST},
+	{"position", required_argument, NULL, OPT_POSITION}, {"member", required_argument, NULL, OPT_MEMBER},
+	{"from", required_argument, NULL, OPT_FROM}, {"format", required_argument, NULL, OPT_FORMAT},
+	{"output", required_argument, NULL, OPT_OUTPUT}, {"text", required_argument, NULL, OPT_TEXT},
+	{"field", required_argument, NULL, OPT_FIELD}, {"as", required_argument, NULL, OPT_AS},
 	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 };
 
@@ -50,6 +64,11 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, struc
 		}
 		if (!strcmp(arg, "-w")) {
 			c = 'w';
+		} else if (!strcmp(arg, "-o")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(cmd, "-o needs a file name");
+			c = OPT_OUTPUT;
+			val = argv[++i];
 		} else if (!strncmp(arg, "--", 2)) {
 			const char *name = arg + 2;
 			const char *eq = strchr(name, '=');
@@ -177,6 +196,17 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, struc
 			a->enable = 1;
 			break;
 		default:
+			if (c > OPT_LEVEL && c < OPT_LAST_) {
+				a->s[c - 1000] = val;
+				if (c == OPT_THEME || c == OPT_EVIDENCE || c == OPT_BARRIER || c == OPT_MEMBER ||
+				    c == OPT_FIELD) {
+					if (a->nrep >= (int)(sizeof(a->rep) / sizeof(a->rep[0])))
+						return cli_usage_error(cmd, "too many %s options", arg);
+					a->rep[a->nrep].opt = c;
+					a->rep[a->nrep++].val = val;
+				}
+				break;
+			}
 			return cli_usage_error(cmd, "unknown option %s", arg);
 		}
 	}
@@ -186,3 +216,16 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, struc
 	return 0;
 }
 
+
+const char *cli_opt(const struct args *a, int opt)
+{
+	return opt > 1000 && opt < OPT_LAST_ ? a->s[opt - 1000] : NULL;
+}
+
+const char *cli_opt_nth(const struct args *a, int opt, int i)
+{
+	for (int k = 0; k < a->nrep; k++)
+		if (a->rep[k].opt == opt && i-- == 0)
+			return a->rep[k].val;
+	return NULL;
+}

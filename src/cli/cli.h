@@ -76,6 +76,36 @@ enum {
 	OPT_ENABLE,
 	OPT_ORG,
 	OPT_LEVEL,
+	/* campaigns and drafting: kept in a->s[] (see cli_opt) and, for repeatable ones, a->rep[] */
+	OPT_GOAL,
+	OPT_THEME,       /* repeatable */
+	OPT_TERRITORY,
+	OPT_TARGET,
+	OPT_STATUS,
+	OPT_START,
+	OPT_END,
+	OPT_CAMPAIGN,
+	OPT_NOTE,
+	OPT_DESCRIPTION,
+	OPT_AFFECTED,
+	OPT_SEVERITY,
+	OPT_EVIDENCE,    /* repeatable */
+	OPT_BARRIER,     /* repeatable */
+	OPT_AUTHORITY,
+	OPT_PRIORITY,
+	OPT_FEASIBILITY,
+	OPT_TYPE,
+	OPT_POWER,
+	OPT_INTEREST,
+	OPT_POSITION,
+	OPT_MEMBER,      /* repeatable */
+	OPT_FROM,
+	OPT_FORMAT,
+	OPT_OUTPUT,      /* also -o */
+	OPT_TEXT,
+	OPT_FIELD,       /* repeatable: --field NAME=VALUE */
+	OPT_AS,
+	OPT_LAST_,
 };
 
 #include "hub/hub.h"
@@ -89,6 +119,9 @@ struct args {
 	const char *listen, *role, *name, *org, *level;
 	long long max_upload_mb, threads;
 	int enable;
+	const char *s[OPT_LAST_ - 1000];            /* the last value of each option with a value */
+	struct { int opt; const char *val; } rep[64]; /* every value of repeatable options, in order */
+	int nrep;
 	int rest; /* index of the first argument that is not an option */
 	int argc; /* arguments are argv[rest..argc) after parsing */
 };
@@ -99,6 +132,9 @@ struct args {
  * Afterwards the arguments are argv[a->rest .. a->argc). Returns 0 or an exit code.
  */
 int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, struct args *a);
+/* The value of a string option (NULL when not given); the i-th value of a repeatable one. */
+const char *cli_opt(const struct args *a, int opt);
+const char *cli_opt_nth(const struct args *a, int opt, int i);
 #define ALLOW(...) ((const char[]){__VA_ARGS__, 0})
 #define O(x) (char)((x)-1000 + 'A')
 
@@ -117,4 +153,11 @@ int cmd_analyse(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_territory(int argc, char **argv);
+int cmd_campaign(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
+int cmd_barrier(int argc, char **argv);
+int cmd_recommend(int argc, char **argv);
+int cmd_stakeholder(int argc, char **argv);
+int cmd_event(int argc, char **argv);
+int cmd_draft(int argc, char **argv);
 #endif
