@@ -700,6 +700,7 @@ static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 static int write_data(struct render *r, const char *s, size_t n, int escape)
 {
 	int xml = r->escape == MUSTACHE_ESCAPE_XML;
+	int md = r->escape == MUSTACHE_ESCAPE_MARKDOWN;
 	size_t run = 0, i = 0;
 
 	escape = escape && r->escape != MUSTACHE_ESCAPE_NONE;
@@ -720,6 +721,18 @@ static int write_data(struct render *r, const char *s, size_t n, int escape)
 			}
 			rep = replacement;
 			adv = k > 0 ? (size_t)k : 1;
+		} else if (md && c >= 0x20) {
+			if (!escape || !strchr("\\`*_[]<>#!|~&-+=.)", c)) {
+				i++;
+				continue;
+			}
+			if (i > run && out_write(r, s + run, i - run))
+				return ERR_TOO_BIG;
+			const char two[2] = {'\\', (char)c};
+			if (out_write(r, two, 2))
+				return ERR_TOO_BIG;
+			run = ++i;
+			continue;
 		} else if (c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'') {
 			i++;
 			continue;

@@ -47,7 +47,10 @@
 enum mustache_escape {
 	MUSTACHE_ESCAPE_HTML, /* & < > " ' -> &amp; &lt; &gt; &quot; &#39; */
 	MUSTACHE_ESCAPE_XML,  /* & < > " ' -> &amp; &lt; &gt; &quot; &apos; */
-	MUSTACHE_ESCAPE_NONE, /* as is (Markdown, plain text) */
+	MUSTACHE_ESCAPE_NONE, /* as is (plain text) */
+	/* Markdown: a backslash before each of \ ` * _ [ ] < > # ! | ~ & - + = . ), so that text from
+	   data reads back as the same text and never becomes a heading, list, link, emphasis or HTML */
+	MUSTACHE_ESCAPE_MARKDOWN,
 };
 
 /* The defaults taken when an option is 0. */

@@ -356,6 +356,12 @@ static void test_escaping(void **state)
 	       "a &amp; b &lt; c &gt; d &quot; e &apos; f|a & b < c > d \" e ' f|a & b < c > d \" e ' f");
 	expect(tmpl, data, NULL, MUSTACHE_ESCAPE_NONE,
 	       "a & b < c > d \" e ' f|a & b < c > d \" e ' f|a & b < c > d \" e ' f");
+	/* Markdown: user text stays text; template text (and {{{x}}}) stays markup. */
+	expect("# {{x}}\n{{{x}}}", "{\"x\": \"*a* [l](u) #1 1. -b <i> 113.14 & _c_ \\\\ !\"}", NULL,
+	       MUSTACHE_ESCAPE_MARKDOWN,
+	       "# \\*a\\* \\[l\\](u\\) \\#1 1\\. \\-b \\<i\\> 113\\.14 \\& \\_c\\_ \\\\ \\!\n"
+	       "*a* [l](u) #1 1. -b <i> 113.14 & _c_ \\ !");
+	expect("{{x}}", "{\"x\": \"عربية — été\"}", NULL, MUSTACHE_ESCAPE_MARKDOWN, "عربية — été");
 	/* Template text is never escaped. */
 	expect("<p title=\"'\">&amp;</p>", "{}", NULL, MUSTACHE_ESCAPE_XML, "<p title=\"'\">&amp;</p>");
 	/* Options may be left out: HTML. */
