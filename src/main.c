@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "export/doc.h"
 #include "base/banned.h"
 
 #define ASURIF_VERSION "0.1.0"
@@ -75,6 +76,90 @@ const struct command commands[] = {
 	 "  --level L       only regions, provinces (and prefectures) or communes\n"
 	 "  --limit N       how many (default 10), the most populated first\n"
 	 "  --json          print as JSON\n"},
+	{"campaign", cmd_campaign,
+	 "asurif campaign new --title T [options] | list | show ID | edit ID [options] | rm ID | export ID [-o FILE] | "
+	 "import FILE | theme add KEY --name NAME [--lang L] | theme list",
+	 "Campaigns: the case file of an advocacy campaign (goal, themes, territory, evidence, barriers, "
+	 "recommendations, stakeholders, timeline).",
+	 "  --title T       the campaign's title (needed for new)\n"
+	 "  --goal G        what the campaign wants to obtain\n"
+	 "  --theme TH      training, finance, procurement or a theme of the workspace (repeat for several)\n"
+	 "  --level L       commune, province, region or national\n"
+	 "  --territory C   the code of the commune, province or region (see: asurif territory NAME)\n"
+	 "  --target T      the authority addressed, e.g. \"مجلس جماعة أزيلال\"\n"
+	 "  --org NAME      the lead organisation\n"
+	 "  --start D  --end D   dates, YYYY-MM-DD\n"
+	 "  --status S      preparing, active, won or closed\n"
+	 "  --member LOGIN[:ROLE]  a person taking part: lead, member or observer (none takes them out)\n"
+	 "  -o FILE         with export: write to FILE (the case file as JSON, for another workspace)\n"
+	 "  --name N  --lang L   with theme add: the theme's name (in ar, fr or en; all three for a new theme)\n"
+	 "  --json          print as JSON (new prints {\"id\": N}; show prints the whole case file)\n"},
+	{"evidence", cmd_evidence,
+	 "asurif evidence pin PASSAGE_ID --campaign C [--note N] | list --campaign C | note ID --note N | rm ID",
+	 "The evidence board: passages of the hub pinned to a campaign, with a note. A copy of each passage is kept.",
+	 "  --campaign C    the campaign's number\n"
+	 "  --note N        why this passage matters\n"
+	 "  --json          print as JSON\n"},
+	{"barrier", cmd_barrier,
+	 "asurif barrier add --campaign C --title T [options] | list --campaign C | edit ID [options] | rm ID",
+	 "Barriers: what blocks the people the campaign is for, with the evidence that shows it.",
+	 "  --title T       the barrier in a few words\n"
+	 "  --description D what happens, in more words\n"
+	 "  --affected A    who is affected\n"
+	 "  --severity S    low, medium (the default) or high\n"
+	 "  --theme TH      the theme it belongs to\n"
+	 "  --evidence EID  a pinned passage showing it (repeat for several)\n"
+	 "  --json          print as JSON\n"},
+	{"recommend", cmd_recommend,
+	 "asurif recommend add --campaign C --text T [options] | list --campaign C | edit ID [options] | rm ID",
+	 "Recommendations: what the campaign asks for, each answering one or more barriers.",
+	 "  --text T        the recommendation\n"
+	 "  --barrier BID   a barrier it answers (repeat for several)\n"
+	 "  --authority A   to whom it is addressed\n"
+	 "  --priority P    high, medium (the default) or low\n"
+	 "  --feasibility F easy, medium (the default) or hard\n"
+	 "  --json          print as JSON\n"},
+	{"stakeholder", cmd_stakeholder,
+	 "asurif stakeholder add --campaign C --name N [options] | list --campaign C | grid --campaign C [-o FILE.svg] "
+	 "| edit ID [options] | rm ID",
+	 "Stakeholders: who has a say, how much power and interest they have, and where they stand; grid draws them.",
+	 "  --name N        the person or body\n"
+	 "  --type T        council, ministry, administration, association, business, media, donor or other\n"
+	 "  --power P       1 (little) to 5 (decides); 3 by default\n"
+	 "  --interest I    1 (little) to 5 (very concerned); 3 by default\n"
+	 "  --position P    ally, neutral (the default) or opponent\n"
+	 "  --note N        notes\n"
+	 "  -o FILE.svg     with grid: write the power-interest grid there (else to standard output)\n"
+	 "  --lang L        with grid: the language of its words (ar, fr, en; default en)\n"
+	 "  --json          print as JSON\n"},
+	{"event", cmd_event,
+	 "asurif event add --campaign C --date D --title T [--type TYPE] [--note N] | list --campaign C | edit ID "
+	 "[options] | rm ID",
+	 "The campaign's timeline: meetings, submissions, answers, in date order.",
+	 "  --date D        YYYY-MM-DD\n"
+	 "  --title T       what happened\n"
+	 "  --type T        meeting, submission, answer or other (the default)\n"
+	 "  --note N        notes\n"
+	 "  --json          print as JSON\n"},
+	{"draft", cmd_draft,
+	 "asurif draft types | new --campaign C --type TYPE --lang ar|fr [--from FILE.json] | list | show ID | "
+	 "edit ID | status ID STATUS | diff ID A B | export ID --format F [-o FILE] | rm ID",
+	 "Write petitions, opinions and memoranda from a campaign's case file: every save is a version; "
+	 "export to DOCX, ODT, PDF, HTML or Markdown.",
+	 "  types                the kinds of document and their fields (--json for scripts)\n"
+	 "  new                  start a draft, filled in from the campaign (prints its number)\n"
+	 "  --campaign C         the campaign (new, list)\n"
+	 "  --type T             petition-commune, petition-province, petition-region, petition-government,\n"
+	 "                       motion, advisory-opinion, memorandum, policy-brief, information-request\n"
+	 "  --lang L             ar (the default) or fr\n"
+	 "  --from FILE.json     field values: a JSON object keyed by the type's field names\n"
+	 "  --field NAME=VALUE   one field's value (new, edit); may be repeated\n"
+	 "  --as NAME            the author's name recorded with the version (default: $USER)\n"
+	 "  status ID S          draft, review, final or submitted (final needs every required field)\n"
+	 "  diff ID A B          what changed between versions A and B, word by word\n"
+	 "  --version N          show or export an earlier version\n"
+	 "  --format F, -o FILE  export: docx, odt, pdf, html or md (taken from FILE's extension if not given)\n"
+	 "  --json               print as JSON\n"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -151,9 +236,13 @@ int main(int argc, char **argv)
 			for (int j = i + 1; j < argc; j++)
 				nargv[n++] = argv[j];
 			nargv[n] = NULL;
-			return c->run(n, nargv);
+			int rc = c->run(n, nargv);
+			export_release();
+			return rc;
 		}
-		return c->run(argc - i, argv + i);
+		int rc = c->run(argc - i, argv + i);
+		export_release();
+		return rc;
 	}
 	fprintf(stderr, "asurif: '%s' is not a command. See 'asurif --help'.\n", argv[i]);
 	return EXIT_USAGE;

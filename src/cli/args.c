@@ -35,6 +35,7 @@ static const struct option common_opts[] = {
 	{"from", required_argument, NULL, OPT_FROM}, {"format", required_argument, NULL, OPT_FORMAT},
 	{"output", required_argument, NULL, OPT_OUTPUT}, {"text", required_argument, NULL, OPT_TEXT},
 	{"field", required_argument, NULL, OPT_FIELD}, {"as", required_argument, NULL, OPT_AS},
+	{"version", required_argument, NULL, OPT_VERSION},
 	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 };
 

@@ -105,6 +105,7 @@ enum {
 	OPT_TEXT,
 	OPT_FIELD,       /* repeatable: --field NAME=VALUE */
 	OPT_AS,
+	OPT_VERSION,
 	OPT_LAST_,
 };
 

@@ -165,6 +165,7 @@ struct md_state {
 	int list_next[8];
 	int list_depth;
 	int quote;
+	int title_taken; /* the first heading became the title */
 	struct err *e;
 };
 
@@ -232,13 +233,26 @@ static void block_node(struct md_state *st, cmark_node *n)
 	switch (cmark_node_get_type(n)) {
 	case CMARK_NODE_HEADING: {
 		int level = cmark_node_get_heading_level(n);
+		/* The first "# " is the document's title (every exporter prints it): its sections
+		   ("## ") are then the headings of level 1. */
+		if (level == 1 && !st->d->title && !st->d->nblocks) {
+			struct doc_block tmp = {0};
+			struct buf t = BUF_INIT;
+			st->block = &tmp;
+			inline_children(st, n, 0);
+			doc_block_text(&tmp, &t);
+			for (size_t i = 0; i < tmp.nspans; i++)
+				free(tmp.spans[i].text);
+			free(tmp.spans);
+			st->d->title = buf_detach(&t);
+			st->title_taken = 1;
+			st->block = NULL;
+			break;
+		}
+		if (st->title_taken && level > 1)
+			level--;
 		st->block = doc_add_block(st->d, DOC_HEADING, level > 3 ? 3 : level);
 		inline_children(st, n, 0);
-		if (level == 1 && !st->d->title) {
-			struct buf t = BUF_INIT;
-			doc_block_text(st->block, &t);
-			st->d->title = buf_detach(&t);
-		}
 		st->block = NULL;
 		break;
 	}

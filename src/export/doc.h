@@ -93,8 +93,9 @@ void doc_block_text(const struct doc_block *b, struct buf *out);
  * Builds a document from Markdown (the output of a drafting template): "#", "##", "###"
  * headings, paragraphs, "-" and "1." lists, "> " quotes, **bold** and *italic*. A link
  * whose target is "cite:N" ("[3](cite:3)") is a citation mark to source N; sources are
- * added by the caller, before or after. The first level-1 heading becomes the title when
- * the title is not set. ERR_FORMAT when a citation points at no source (checked by
+ * added by the caller, before or after. A level-1 heading that comes first, when the title
+ * is not set, becomes the title instead of a block, and the headings after it go up one
+ * level ("## " is then a heading of level 1). ERR_FORMAT when a citation points at no source (checked by
  * doc_check once sources are in).
  */
 int doc_from_markdown(struct doc *d, const char *md, size_t len, struct err *e);
@@ -107,4 +108,10 @@ int export_odt(const struct doc *d, struct buf *out, struct err *e);
 int export_pdf(const struct doc *d, struct buf *out, struct err *e);
 int export_html(const struct doc *d, struct buf *out, struct err *e);
 int export_md(const struct doc *d, struct buf *out, struct err *e);
+/*
+ * Frees what the PDF exporter keeps for the whole process (the font map of this thread,
+ * fontconfig's configuration). Called once at exit, after every other thread that
+ * exported has ended; harmless when nothing was exported.
+ */
+void export_release(void);
 #endif

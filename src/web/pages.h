@@ -48,6 +48,17 @@ int api_document(struct req *r);
 int api_document_add(struct req *r);
 int api_document_delete(struct req *r);
 
+/* pages_draft.c: writing a document — its kind, the guided form, the answers, versions, downloads */
+int page_draft_new(struct req *r);
+int page_draft_new_post(struct req *r);
+int page_draft(struct req *r);
+int page_draft_step(struct req *r);
+int page_draft_step_post(struct req *r);
+int page_draft_status_post(struct req *r);
+int page_draft_diff(struct req *r);
+int page_draft_export(struct req *r);
+int page_draft_delete_post(struct req *r);
+
 /* ---- shared by the page files (defined in pages_hub.c) ---- */
 
 /* A new page context with the navigation item nav ("nav_search"...) marked current; nav may be NULL. */
@@ -75,4 +86,26 @@ char *page_snippet_html(const char *snippet);
  * every file. NULL with *error_key set (an i18n key) when there is no file or a field is wrong.
  */
 json_t *page_take_uploads(struct req *r, const char **error_key, const char **error_field);
+
+/* pages_campaign.c: campaigns — the list, a campaign's case file and its forms, pinning from search */
+int page_campaigns(struct req *r);
+int page_campaign_new(struct req *r);
+int page_campaign_theme_add(struct req *r);
+int page_campaign(struct req *r);
+int page_campaign_edit(struct req *r);
+int page_campaign_edit_post(struct req *r);
+int page_campaign_delete(struct req *r);
+int page_campaign_delete_post(struct req *r);
+int page_campaign_export(struct req *r);
+int page_campaign_grid(struct req *r);
+int page_campaign_member_add(struct req *r);
+/* POST /campaigns/{}/{kind}: kind is evidence, barriers, recommendations, stakeholders or events */
+int page_campaign_item_add(struct req *r);
+int page_campaign_item_edit(struct req *r);
+int page_campaign_item_edit_post(struct req *r);
+int page_campaign_item_delete(struct req *r);
+/* POST /campaigns/pin: a passage of the search results to a campaign's evidence board */
+int page_campaign_pin(struct req *r);
+/* For the search page: ctx.pin_campaigns, the campaigns a member can pin a passage to (none for viewers). */
+void page_campaign_pin_choices(struct req *r, json_t *ctx);
 #endif

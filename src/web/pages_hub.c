@@ -401,6 +401,7 @@ int page_search(struct req *r)
 	page_pager(r, ctx, buf_str(&base), page, pages);
 	buf_release(&base);
 	search_results_release(&res);
+	page_campaign_pin_choices(r, ctx); /* a "pin to a campaign" form under each result */
 	return render_page(r, 200, "search", NULL, ctx);
 }
 

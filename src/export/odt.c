@@ -1,0 +1,341 @@
+/*
+ * ODT (OpenDocument text, version 1.2) export. content.xml's body is written here in one
+ * pass over the blocks; styles (page layout, header and footer, lists, endnote numbering),
+ * metadata and manifest are templates of data/export/odt/.
+ *
+ * Right-to-left documents: the default paragraph style and the page are style:writing-mode
+ * "rl-tb"; headings are aligned "end", which LibreOffice draws on the right in a
+ * right-to-left paragraph ("start" is drawn on the left there); body text is justified.
+ *
+ * A line broken by hand in a justified paragraph is not stretched to the margins
+ * (LibreOffice's DoNotJustifyLinesWithManualBreak, in settings.xml).
+ *
+ * OpenDocument collapses runs of white space, so a space that follows another space (or
+ * opens a paragraph, or follows a tab or line break) is written <text:s/>.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "export/doc.h"
+#include "export/office.h"
+#include "base/banned.h"
+
+/* OpenDocument's list levels: 1 to 10. */
+#define ODT_LEVELS 10
+
+struct odt {
+	const struct doc *d;
+	int rtl;
+	struct buf body; /* the paragraphs of content.xml */
+	struct buf line; /* scratch: a source line */
+	int nnotes;
+	int space;                   /* the paragraph is empty so far or ends with white space */
+	int depth;                   /* lists open: each has one item open */
+	int numbered[ODT_LEVELS];    /* whether the list open at each level is numbered */
+	int num_next[ODT_LEVELS];    /* the number its next item would get */
+};
+
+/* Text without tabs or line breaks: spaces that would collapse become <text:s/>. */
+static void odt_words(struct odt *x, struct buf *o, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+		if (s[i] == ' ') {
+			while (j < n && s[j] == ' ')
+				j++;
+			size_t k = j - i;
+			if (!x->space) {
+				buf_appendc(o, ' ');
+				k--;
+			}
+			if (k == 1)
+				buf_appends(o, "<text:s/>");
+			else if (k > 1)
+				buf_appendf(o, "<text:s text:c=\"%zu\"/>", k);
+			x->space = 1;
+		} else {
+			while (j < n && s[j] != ' ')
+				j++;
+			office_xml_text(o, s + i, j - i, x->rtl);
+			x->space = 0;
+		}
+		i = j;
+	}
+}
+
+static void odt_text(struct odt *x, struct buf *o, const char *s, size_t n)
+{
+	struct office_piece p;
+	size_t pos = 0;
+
+	while (office_next_piece(s, n, &pos, 0, &p)) {
+		switch (p.type) {
+		case OFFICE_PIECE_TEXT:
+			odt_words(x, o, p.s, p.n);
+			break;
+		case OFFICE_PIECE_BREAK:
+			buf_appends(o, "<text:line-break/>");
+			x->space = 1;
+			break;
+		case OFFICE_PIECE_TAB:
+			buf_appends(o, "<text:tab/>");
+			x->space = 1;
+			break;
+		}
+	}
+}
+
+/* A citation mark: an endnote holding the source's line. */
+static void odt_cite(struct odt *x, struct buf *o, int n)
+{
+	int id = ++x->nnotes, space = x->space;
+
+	buf_reset(&x->line);
+	doc_source_line(x->d, &x->d->sources[n - 1], &x->line);
+	buf_appendf(o,
+		    "<text:note text:id=\"ftn%d\" text:note-class=\"endnote\"><text:note-citation>%d</text:note-citation>"
+		    "<text:note-body><text:p text:style-name=\"Endnote\">",
+		    id, id);
+	x->space = 1;
+	odt_text(x, o, buf_str(&x->line), x->line.len);
+	buf_appends(o, "</text:p></text:note-body></text:note>");
+	x->space = space;
+}
+
+static void odt_spans(struct odt *x, const struct doc_block *b)
+{
+	for (size_t i = 0; i < b->nspans; i++) {
+		const struct doc_span *s = &b->spans[i];
+		unsigned st = s->style & (DOC_BOLD | DOC_ITALIC);
+		if (s->cite > 0) {
+			odt_cite(x, &x->body, s->cite);
+			continue;
+		}
+		if (!s->text)
+			continue;
+		/* T1 bold, T2 italic, T3 both: the automatic styles of content.xml. */
+		if (st)
+			buf_appendf(&x->body, "<text:span text:style-name=\"T%u\">", st);
+		odt_text(x, &x->body, s->text, strlen(s->text));
+		if (st)
+			buf_appends(&x->body, "</text:span>");
+	}
+}
+
+static void odt_para_open(struct odt *x, const char *style)
+{
+	buf_appendf(&x->body, "<text:p text:style-name=\"%s\">", style);
+	x->space = 1;
+}
+
+static void odt_heading_open(struct odt *x, int level)
+{
+	buf_appendf(&x->body, "<text:h text:style-name=\"Heading_20_%d\" text:outline-level=\"%d\">", level, level);
+	x->space = 1;
+}
+
+static void odt_lists_close(struct odt *x, int depth)
+{
+	while (x->depth > depth) {
+		buf_appends(&x->body, "</text:list-item></text:list>\n");
+		x->depth--;
+	}
+}
+
+/*
+ * A list item: lists open and close around it so that each level is one text:list, and a
+ * numbered item whose number does not follow begins a new list (with its start value).
+ */
+static void odt_list_item(struct odt *x, const struct doc_block *b)
+{
+	int numbered = b->type == DOC_NUMBERED;
+	int level = b->level < 1 ? 1 : b->level > ODT_LEVELS ? ODT_LEVELS : b->level;
+	int number = 0;
+
+	if (level > x->depth + 1)
+		level = x->depth + 1;
+	odt_lists_close(x, level);
+	int k = level - 1;
+	int same = x->depth == level && x->numbered[k] == numbered;
+	if (numbered)
+		number = b->number > 0 ? b->number : same ? x->num_next[k] : 1;
+	if (same && (!numbered || number == x->num_next[k])) {
+		buf_appends(&x->body, "</text:list-item>\n<text:list-item>");
+	} else {
+		odt_lists_close(x, level - 1);
+		buf_appendf(&x->body, "<text:list text:style-name=\"%s\">",
+			    numbered ? "Asurif_20_Numbers" : "Asurif_20_Bullets");
+		if (numbered && number != 1)
+			buf_appendf(&x->body, "<text:list-item text:start-value=\"%d\">", number);
+		else
+			buf_appends(&x->body, "<text:list-item>");
+		x->depth = level;
+		x->numbered[k] = numbered;
+	}
+	if (numbered)
+		x->num_next[k] = number + 1;
+	odt_para_open(x, "List_20_Paragraph");
+	odt_spans(x, b);
+	buf_appends(&x->body, "</text:p>");
+}
+
+static void odt_block(struct odt *x, const struct doc_block *b, int as_title)
+{
+	int level = b->level < 1 ? 1 : b->level > 3 ? 3 : b->level;
+
+	if (!as_title && (b->type == DOC_BULLET || b->type == DOC_NUMBERED)) {
+		odt_list_item(x, b);
+		return;
+	}
+	odt_lists_close(x, 0);
+	if (as_title) {
+		odt_para_open(x, "Title");
+		odt_spans(x, b);
+		buf_appends(&x->body, "</text:p>\n");
+		return;
+	}
+	switch (b->type) {
+	case DOC_HEADING:
+		odt_heading_open(x, level);
+		odt_spans(x, b);
+		buf_appends(&x->body, "</text:h>\n");
+		return;
+	case DOC_QUOTE:
+		odt_para_open(x, "Quotations");
+		break;
+	default:
+		odt_para_open(x, "Standard");
+		break;
+	}
+	odt_spans(x, b);
+	buf_appends(&x->body, "</text:p>\n");
+}
+
+static void odt_plain(struct odt *x, const char *style, const char *text)
+{
+	odt_para_open(x, style);
+	odt_text(x, &x->body, text, strlen(text));
+	buf_appends(&x->body, "</text:p>\n");
+}
+
+static void odt_annex(struct odt *x)
+{
+	const struct doc *d = x->d;
+	const char *title = d->annex_title ? d->annex_title : "";
+
+	if (!d->nsources)
+		return;
+	odt_heading_open(x, 1);
+	odt_text(x, &x->body, title, strlen(title));
+	buf_appends(&x->body, "</text:h>\n");
+	for (size_t i = 0; i < d->nsources; i++) {
+		buf_reset(&x->line);
+		buf_appendf(&x->line, "%zu. ", i + 1);
+		doc_source_line(d, &d->sources[i], &x->line);
+		odt_plain(x, "Source", buf_str(&x->line));
+	}
+}
+
+static void odt_body(struct odt *x)
+{
+	const struct doc *d = x->d;
+	size_t first = 0;
+
+	if (office_title_is_first_block(d)) {
+		odt_block(x, &d->blocks[0], 1);
+		first = 1;
+	} else if (d->title && *d->title) {
+		odt_plain(x, "Title", d->title);
+	}
+	if (d->date && *d->date)
+		odt_plain(x, "Subtitle", d->date);
+	for (size_t i = first; i < d->nblocks; i++)
+		odt_block(x, &d->blocks[i], 0);
+	odt_lists_close(x, 0);
+	odt_annex(x);
+	if (!x->body.len)
+		odt_plain(x, "Standard", "");
+}
+
+/* The ten list levels the list styles repeat. */
+static json_t *odt_levels(void)
+{
+	static const char *const bullets[] = {"\u2022", "\u2013"};
+	json_t *levels = json_array();
+	for (int i = 0; i < ODT_LEVELS; i++) {
+		int hundredths = 127 * (i + 1); /* 1.27 cm a level, without locale-dependent printf */
+		char indent[32];
+		snprintf(indent, sizeof(indent), "%d.%02dcm", hundredths / 100, hundredths % 100);
+		json_array_append_new(levels,
+				      json_pack("{s:i, s:s, s:s}", "level", i + 1, "indent", indent, "bullet", bullets[i % 2]));
+	}
+	return levels;
+}
+
+/* The parts after the mimetype: template name under data/, member name. */
+static const char *const ODT_PARTS[][2] = {
+    {"export/odt/manifest.xml", "META-INF/manifest.xml"},
+    {"export/odt/content.xml", "content.xml"},
+    {"export/odt/styles.xml", "styles.xml"},
+    {"export/odt/meta.xml", "meta.xml"},
+    {"export/odt/settings.xml", "settings.xml"},
+};
+
+static const char ODT_MIMETYPE[] = "application/vnd.oasis.opendocument.text";
+
+int export_odt(const struct doc *d, struct buf *out, struct err *e)
+{
+	struct odt x = {.d = d, .rtl = d->rtl};
+	struct office_zip z = OFFICE_ZIP_INIT;
+	struct buf header = BUF_INIT, footer = BUF_INIT, part = BUF_INIT;
+	json_t *data = NULL;
+	int rc;
+
+	if ((rc = doc_check(d, e)))
+		goto cleanup;
+	odt_body(&x);
+	if (d->organisation && *d->organisation) {
+		x.space = 1;
+		odt_text(&x, &header, d->organisation, strlen(d->organisation));
+	}
+	x.space = 1;
+	if (d->page_label && *d->page_label) {
+		odt_text(&x, &footer, d->page_label, strlen(d->page_label));
+		odt_text(&x, &footer, " ", 1);
+	}
+	buf_appends(&footer, "<text:page-number text:select-page=\"current\">1</text:page-number>");
+
+	data = office_template_data(d);
+	json_object_set_new(data, "levels", odt_levels());
+	json_object_set_new(data, "writing_mode", json_string(d->rtl ? "rl-tb" : "lr-tb"));
+	json_object_set_new(data, "align_start", json_string(d->rtl ? "end" : "start"));
+	office_data_set_raw(data, "body", x.body.data, x.body.len);
+	buf_release(&x.body);
+	office_data_set_raw(data, "header", header.data, header.len);
+	office_data_set_raw(data, "footer", footer.data, footer.len);
+
+	if ((rc = office_zip_open(&z, e)))
+		goto cleanup;
+	/* The mimetype first and stored, so that a program can tell the format from the bytes. */
+	buf_appends(&part, ODT_MIMETYPE);
+	if ((rc = office_zip_add(&z, "mimetype", &part, 1, e)))
+		goto cleanup;
+	for (size_t i = 0; i < ARRAY_SIZE(ODT_PARTS); i++)
+		if ((rc = office_render(ODT_PARTS[i][0], data, &part, e)) ||
+		    (rc = office_zip_add(&z, ODT_PARTS[i][1], &part, 0, e)))
+			goto cleanup;
+	rc = office_zip_finish(&z, out, e);
+cleanup:
+	office_zip_discard(&z);
+	json_decref(data);
+	buf_release(&x.body);
+	buf_release(&x.line);
+	buf_release(&header);
+	buf_release(&footer);
+	buf_release(&part);
+	return rc;
+}

@@ -1,0 +1,742 @@
+/*
+ * PDF export. Every block is laid out with pango (Arabic shaping, bidi, line breaking) in
+ * points on an A4 page; pages are cut once everything is measured, so the footer knows the
+ * total; then cairo draws each page.
+ *
+ * Lines are drawn run by run with cairo_show_text_glyphs, glyphs in visual order and each
+ * glyph cluster with its own text. Pango's renderer hands cairo right-to-left runs with
+ * backward clusters, and cairo then writes Arabic glyphs from right to left: poppler
+ * (pdftotext, and our own ingest) reads such files with words cut apart and lines mixed.
+ * Written left to right, like LibreOffice writes them, they come back in reading order.
+ *
+ * Threads: fontconfig is initialised once (pthread_once); each thread uses its own pango
+ * font map (pango_cairo_font_map_get_default() is per thread and kept for the thread's
+ * life, so fonts are loaded once per thread); everything else belongs to one call.
+ */
+#include "export/doc.h"
+
+#include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/utf8.h"
+#include "base/banned.h"
+
+#define PAGE_W      595.28 /* A4 in points */
+#define PAGE_H      841.89
+#define MARGIN      70.87 /* 2.5 cm */
+#define BODY_TOP    MARGIN
+#define BODY_BOTTOM (PAGE_H - MARGIN)
+#define BODY_W      (PAGE_W - 2 * MARGIN)
+#define HEADER_TOP  36.0 /* the organisation's name */
+#define RULE_Y      (MARGIN - 14.0)
+#define FOOTER_TOP  (PAGE_H - MARGIN + 24.0)
+#define INDENT      24.0 /* list items, per level */
+#define QUOTE_IN    24.0
+#define MARKER_GAP  5.0
+
+#define PT(v) ((double)(v) / PANGO_SCALE)
+
+enum pdf_kind {
+	PDF_TITLE,
+	PDF_DATE,
+	PDF_HEADING,
+	PDF_PARAGRAPH,
+	PDF_ITEM,
+	PDF_QUOTE,
+};
+
+/* One line of a layout, in the layout's coordinates (pango units). */
+struct pdf_line {
+	PangoLayoutLine *line; /* owned by the layout */
+	int top, bottom;       /* the line's band, half the spacing above and below included */
+	int baseline;
+	int x; /* left edge of the line (alignment included) */
+};
+
+struct pdf_block {
+	enum pdf_kind kind;
+	PangoLayout *layout;
+	PangoLayout *marker; /* a list item's bullet or number, or NULL */
+	struct pdf_line *lines;
+	int nlines;
+	double x;        /* left edge of the layout's box on the page */
+	double marker_x; /* left edge of the marker's box */
+	double before, after;
+	int keep_with_next;
+	double r, g, b; /* text colour */
+};
+
+/* Lines [from, to) of a block, placed on a page: page y = layout y (points) + dy. */
+struct pdf_piece {
+	size_t block;
+	int from, to;
+	int page;
+	double dy;
+};
+
+struct pdf_job {
+	const struct doc *d;
+	PangoContext *pango;
+	PangoFontDescription *font; /* the families; sizes are set per block */
+	double size;                /* body text size in points */
+	double spacing;             /* line spacing factor of body text */
+	struct pdf_block *blocks;
+	size_t nblocks, ablocks;
+	struct pdf_piece *pieces;
+	size_t npieces, apieces;
+	int pages;
+	/* scratch for drawing runs */
+	cairo_glyph_t *glyphs;
+	size_t aglyphs;
+	cairo_text_cluster_t *clusters;
+	size_t aclusters;
+	struct buf runtext;
+	/* the output */
+	struct buf *out;
+	int write_failed;
+};
+
+static pthread_once_t pdf_once = PTHREAD_ONCE_INIT;
+
+static int pdf_initialised;
+
+static void pdf_init_once(void)
+{
+	/* Loading fontconfig's configuration and caches is the slow, shared part. */
+	FcInit();
+	__atomic_store_n(&pdf_initialised, 1, __ATOMIC_RELEASE);
+}
+
+void export_release(void)
+{
+	if (!__atomic_load_n(&pdf_initialised, __ATOMIC_ACQUIRE))
+		return;
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
+}
+
+/* ---- text ---- */
+
+static void append_cp(struct buf *t, uint32_t cp)
+{
+	char u[4];
+	buf_append(t, u, (size_t)utf8_encode(cp, u));
+}
+
+static int is_ascii_alnum(uint32_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Length of a number at s that right-to-left text would show backwards: digits joined by
+ * "-" (a decree number "2-22-431", a date "2024-03-15") or followed by "%". After an Arabic
+ * letter, the Unicode bidi algorithm turns such digits into Arabic numbers, which a "-" or
+ * "%" does not join, so "2-22-431" would read "431-22-2". 0 when s holds no such number.
+ */
+static size_t rtl_number_len(const char *s, size_t n)
+{
+	size_t i = 0;
+	int joined = 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (!i)
+		return 0;
+	while (i + 1 < n && memchr("-./,:", s[i], 5) && s[i + 1] >= '0' && s[i + 1] <= '9') {
+		joined |= s[i] == '-';
+		i++;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < n && s[i] == '%') {
+		joined = 1;
+		i++;
+	}
+	return joined ? i : 0;
+}
+
+/*
+ * Appends user text for pango: invalid UTF-8 becomes U+FFFD, control characters other than
+ * newline and tab become spaces. With `isolate`, numbers that bidi would reverse are
+ * isolated left to right (U+2066 ... U+2069): in every document, since a French one may
+ * hold an Arabic paragraph; the marks are invisible and left out of the text layer.
+ */
+static void text_append(struct buf *t, const char *s, size_t n, int isolate)
+{
+	uint32_t prev = 0;
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp = 0;
+		size_t num = isolate && !is_ascii_alnum(prev) ? rtl_number_len(s + i, n - i) : 0;
+		if (num) {
+			append_cp(t, 0x2066);
+			buf_append(t, s + i, num);
+			append_cp(t, 0x2069);
+			i += num;
+			prev = '0';
+			continue;
+		}
+		int k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (k < 0) {
+			cp = 0xFFFD;
+			k = 1;
+		} else if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F) {
+			cp = ' ';
+		}
+		append_cp(t, cp);
+		prev = cp;
+		i += (size_t)k;
+	}
+}
+
+static void attr_add(PangoAttrList *attrs, PangoAttribute *a, size_t start, size_t end)
+{
+	a->start_index = (guint)start;
+	a->end_index = (guint)end;
+	pango_attr_list_insert(attrs, a);
+}
+
+/*
+ * The text of a block's spans and their attributes: bold and italic runs, citation marks
+ * as superscript numbers (adjacent marks separated by commas).
+ */
+static void spans_text(const struct doc_block *b, double size, struct buf *t, PangoAttrList *attrs)
+{
+	int prev_cite = 0;
+	for (size_t i = 0; i < b->nspans; i++) {
+		const struct doc_span *sp = &b->spans[i];
+		size_t start = t->len;
+		if (sp->cite > 0) {
+			buf_appendf(t, "%s%d", prev_cite ? "," : "", sp->cite);
+			attr_add(attrs, pango_attr_scale_new(0.7), start, t->len);
+			attr_add(attrs, pango_attr_rise_new((int)(size * 0.3 * PANGO_SCALE)), start, t->len);
+			prev_cite = 1;
+			continue;
+		}
+		prev_cite = 0;
+		if (!sp->text)
+			continue;
+		text_append(t, sp->text, strlen(sp->text), 1);
+		if (sp->style & DOC_BOLD)
+			attr_add(attrs, pango_attr_weight_new(PANGO_WEIGHT_BOLD), start, t->len);
+		if (sp->style & DOC_ITALIC)
+			attr_add(attrs, pango_attr_style_new(PANGO_STYLE_ITALIC), start, t->len);
+	}
+}
+
+/* ---- layout ---- */
+
+static PangoLayout *layout_new(struct pdf_job *j, double size, int bold, double width, double spacing)
+{
+	PangoLayout *l = pango_layout_new(j->pango);
+	PangoFontDescription *fd = pango_font_description_copy_static(j->font);
+	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
+	if (bold)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	/* An Arabic paragraph that starts with a Latin word stays right to left. */
+	pango_layout_set_auto_dir(l, !j->d->rtl);
+	pango_layout_set_alignment(l, j->d->rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+	if (spacing > 0)
+		pango_layout_set_line_spacing(l, (float)spacing);
+	return l;
+}
+
+/* Sets a layout's text and attributes; no hyphens are added where pango breaks a long word. */
+static void layout_set(PangoLayout *l, const struct buf *t, PangoAttrList *attrs)
+{
+	attr_add(attrs, pango_attr_insert_hyphens_new(FALSE), 0, t->len);
+	pango_layout_set_text(l, buf_str(t), (int)t->len);
+	pango_layout_set_attributes(l, attrs);
+}
+
+static void block_measure(struct pdf_block *b)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(b->layout);
+	int n = pango_layout_get_line_count(b->layout), i = 0;
+	b->lines = xcalloc((size_t)(n > 0 ? n : 1), sizeof(*b->lines));
+	do {
+		PangoRectangle r;
+		int y0 = 0, y1 = 0;
+		if (i >= n)
+			break;
+		pango_layout_iter_get_line_yrange(it, &y0, &y1);
+		pango_layout_iter_get_line_extents(it, NULL, &r);
+		b->lines[i].line = pango_layout_iter_get_line_readonly(it);
+		b->lines[i].top = y0;
+		b->lines[i].bottom = y1;
+		b->lines[i].baseline = pango_layout_iter_get_baseline(it);
+		b->lines[i].x = r.x;
+		i++;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	b->nlines = i;
+}
+
+static struct pdf_block *block_add(struct pdf_job *j, enum pdf_kind kind)
+{
+	j->blocks = xgrow(j->blocks, &j->ablocks, j->nblocks + 1, sizeof(*j->blocks));
+	struct pdf_block *b = &j->blocks[j->nblocks++];
+	memset(b, 0, sizeof(*b));
+	b->kind = kind;
+	b->x = MARGIN;
+	b->r = b->g = b->b = 0.1;
+	return b;
+}
+
+/* A block of one plain string (title, date, annex heading), centred or on the start side. */
+static void block_plain(struct pdf_job *j, enum pdf_kind kind, const char *s, double size, int bold, int centre)
+{
+	struct buf t = BUF_INIT;
+	PangoAttrList *attrs = pango_attr_list_new();
+	struct pdf_block *b = block_add(j, kind);
+	text_append(&t, s, strlen(s), 1);
+	b->layout = layout_new(j, size, bold, BODY_W, j->d->rtl ? 1.2 : 0);
+	if (centre)
+		pango_layout_set_alignment(b->layout, PANGO_ALIGN_CENTER);
+	layout_set(b->layout, &t, attrs);
+	pango_attr_list_unref(attrs);
+	buf_release(&t);
+	block_measure(b);
+}
+
+/* The marker of a list item, beside the first line on the start side of a text box [x, x + w]. */
+static void block_marker(struct pdf_job *j, struct pdf_block *b, const char *marker, double size, double w)
+{
+	int mw = 0, mh = 0;
+	b->marker = layout_new(j, size, 0, -1, 0);
+	pango_layout_set_width(b->marker, -1);
+	pango_layout_set_text(b->marker, marker, -1);
+	pango_layout_get_size(b->marker, &mw, &mh);
+	b->marker_x = j->d->rtl ? b->x + w + MARKER_GAP : b->x - MARKER_GAP - PT(mw);
+}
+
+static void block_body(struct pdf_job *j, const struct doc_block *db)
+{
+	struct buf t = BUF_INIT;
+	PangoAttrList *attrs = pango_attr_list_new();
+	double size = j->size, width = BODY_W, indent = 0;
+	int bold = 0;
+	enum pdf_kind kind = PDF_PARAGRAPH;
+	struct pdf_block *b;
+
+	switch (db->type) {
+	case DOC_HEADING: {
+		int level = db->level < 1 ? 1 : db->level > 3 ? 3 : db->level;
+		kind = PDF_HEADING;
+		size = j->size * (level == 1 ? 1.4 : level == 2 ? 1.2 : 1.08);
+		bold = 1;
+		break;
+	}
+	case DOC_BULLET:
+	case DOC_NUMBERED:
+		kind = PDF_ITEM;
+		indent = INDENT * (db->level > 1 ? (db->level > 4 ? 4 : db->level) : 1);
+		break;
+	case DOC_QUOTE:
+		kind = PDF_QUOTE;
+		indent = QUOTE_IN;
+		break;
+	case DOC_PARAGRAPH:
+		break;
+	}
+	b = block_add(j, kind);
+	width = BODY_W - (kind == PDF_QUOTE ? 2 * indent : indent);
+	/* The indent is on the start side: the right in a right-to-left document. */
+	b->x = MARGIN + (kind == PDF_QUOTE ? indent : j->d->rtl ? 0 : indent);
+	spans_text(db, size, &t, attrs);
+	b->layout = layout_new(j, size, bold, width, kind == PDF_HEADING ? (j->d->rtl ? 1.2 : 0) : j->spacing);
+	if (kind == PDF_PARAGRAPH || kind == PDF_QUOTE || kind == PDF_ITEM)
+		pango_layout_set_justify(b->layout, j->d->rtl);
+	layout_set(b->layout, &t, attrs);
+	block_measure(b);
+
+	if (kind == PDF_HEADING) {
+		b->before = size * (db->level <= 1 ? 1.1 : 0.9);
+		b->after = size * 0.35;
+		b->keep_with_next = 1;
+	} else {
+		b->after = j->size * (kind == PDF_ITEM ? 0.3 : 0.7);
+	}
+	if (kind == PDF_QUOTE)
+		b->r = b->g = b->b = 0.25;
+	if (kind == PDF_ITEM) {
+		char num[32];
+		if (db->type == DOC_NUMBERED)
+			snprintf(num, sizeof(num), "%d.", db->number);
+		else
+			snprintf(num, sizeof(num), "%s", db->level > 1 ? "◦" : "•");
+		block_marker(j, b, num, size, width);
+	}
+	pango_attr_list_unref(attrs);
+	buf_release(&t);
+}
+
+/* The annex: its heading, then "n. line" for each source. */
+static void block_annex(struct pdf_job *j)
+{
+	struct buf line = BUF_INIT, t = BUF_INIT;
+	double size = j->size * 0.9;
+	block_plain(j, PDF_HEADING, j->d->annex_title ? j->d->annex_title : "", j->size * 1.2, 1, 0);
+	j->blocks[j->nblocks - 1].before = j->size * 1.6;
+	j->blocks[j->nblocks - 1].after = j->size * 0.5;
+	j->blocks[j->nblocks - 1].keep_with_next = 1;
+	for (size_t i = 0; i < j->d->nsources; i++) {
+		PangoAttrList *attrs = pango_attr_list_new();
+		struct pdf_block *b = block_add(j, PDF_ITEM);
+		char num[32];
+		buf_reset(&line);
+		buf_reset(&t);
+		doc_source_line(j->d, &j->d->sources[i], &line);
+		text_append(&t, buf_str(&line), line.len, 1);
+		b->x = MARGIN + (j->d->rtl ? 0 : INDENT);
+		b->layout = layout_new(j, size, 0, BODY_W - INDENT, j->spacing);
+		layout_set(b->layout, &t, attrs);
+		pango_attr_list_unref(attrs);
+		block_measure(b);
+		b->after = j->size * 0.4;
+		snprintf(num, sizeof(num), "%zu.", i + 1);
+		block_marker(j, b, num, size, BODY_W - INDENT);
+	}
+	buf_release(&line);
+	buf_release(&t);
+}
+
+static double lines_height(const struct pdf_block *b, int from, int to)
+{
+	if (from >= to)
+		return 0;
+	return PT(b->lines[to - 1].bottom - b->lines[from].top);
+}
+
+static void piece_add(struct pdf_job *j, size_t block, int from, int to, int page, double y)
+{
+	const struct pdf_block *b = &j->blocks[block];
+	j->pieces = xgrow(j->pieces, &j->apieces, j->npieces + 1, sizeof(*j->pieces));
+	j->pieces[j->npieces++] = (struct pdf_piece){block, from, to, page, y - PT(b->lines[from].top)};
+}
+
+/*
+ * Cuts the pages: a block that does not fit the rest of the page goes to the next one, and
+ * a heading goes with the block after it. A block taller than a page, or one that follows
+ * its heading, is split between lines instead, when at least two of its lines fit.
+ */
+static void paginate(struct pdf_job *j)
+{
+	const double room = BODY_BOTTOM - BODY_TOP;
+	double y = BODY_TOP;
+	int page = 0, heading_page = -1;
+	for (size_t i = 0; i < j->nblocks; i++) {
+		const struct pdf_block *b = &j->blocks[i];
+		if (!b->nlines)
+			continue;
+		if (y > BODY_TOP)
+			y += b->before;
+		double h = lines_height(b, 0, b->nlines), need = h;
+		double two = lines_height(b, 0, b->nlines < 2 ? b->nlines : 2);
+		if (h > room || heading_page == page)
+			need = two;
+		if (b->keep_with_next && i + 1 < j->nblocks) {
+			/* With the next block whole when both fit on a page, else with its first lines. */
+			const struct pdf_block *n = &j->blocks[i + 1];
+			double whole = lines_height(n, 0, n->nlines);
+			need +=
+			    n->before +
+			    (h + n->before + whole <= room ? whole : lines_height(n, 0, n->nlines < 2 ? n->nlines : 2));
+		}
+		if (y + need > BODY_BOTTOM && y > BODY_TOP) {
+			page++;
+			y = BODY_TOP;
+		}
+		int from = 0;
+		while (from < b->nlines) {
+			int to = from;
+			while (to < b->nlines && y + lines_height(b, from, to + 1) <= BODY_BOTTOM)
+				to++;
+			if (to == from)
+				to = from + 1; /* a line taller than a page: it overflows */
+			piece_add(j, i, from, to, page, y);
+			y += lines_height(b, from, to);
+			from = to;
+			if (from < b->nlines) {
+				page++;
+				y = BODY_TOP;
+			}
+		}
+		y += b->after;
+		heading_page = b->keep_with_next ? page : -1;
+	}
+	j->pages = page + 1;
+}
+
+/* ---- drawing ---- */
+
+/*
+ * Draws one glyph run with its left edge at x on the baseline y: glyphs left to right,
+ * each cluster with the text it stands for (in logical order inside the cluster).
+ */
+static double run_draw(struct pdf_job *j, cairo_t *cr, const char *text, const PangoGlyphItem *run, double x, double y)
+{
+	const PangoGlyphString *gs = run->glyphs;
+	const PangoItem *item = run->item;
+	int rtl = item->analysis.level & 1;
+	size_t ng = 0, nc = 0;
+	double gx = x;
+	cairo_scaled_font_t *font = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(item->analysis.font));
+
+	j->glyphs = xgrow(j->glyphs, &j->aglyphs, (size_t)gs->num_glyphs + 1, sizeof(*j->glyphs));
+	j->clusters = xgrow(j->clusters, &j->aclusters, (size_t)gs->num_glyphs + 1, sizeof(*j->clusters));
+	buf_reset(&j->runtext);
+#if PANGO_VERSION_CHECK(1, 50, 0)
+	y -= PT(run->y_offset); /* a raised run: the citation marks */
+#endif
+	for (int i = 0; i < gs->num_glyphs;) {
+		int start = gs->log_clusters[i], end = i;
+		int drawn = 0;
+		while (end < gs->num_glyphs && gs->log_clusters[end] == start)
+			end++;
+		/* The cluster's text ends where the next cluster in logical order starts. */
+		int text_end = item->length;
+		if (rtl && i > 0)
+			text_end = gs->log_clusters[i - 1];
+		else if (!rtl && end < gs->num_glyphs)
+			text_end = gs->log_clusters[end];
+		for (int k = i; k < end; k++) {
+			const PangoGlyphInfo *g = &gs->glyphs[k];
+			if (g->glyph != PANGO_GLYPH_EMPTY && !(g->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
+				j->glyphs[ng].index = g->glyph;
+				j->glyphs[ng].x = gx + PT(g->geometry.x_offset);
+				j->glyphs[ng].y = y + PT(g->geometry.y_offset);
+				ng++;
+				drawn++;
+			}
+			gx += PT(g->geometry.width);
+		}
+		if (drawn && text_end > start) {
+			buf_append(&j->runtext, text + item->offset + start, (size_t)(text_end - start));
+			j->clusters[nc].num_bytes = text_end - start;
+			j->clusters[nc].num_glyphs = drawn;
+			nc++;
+		} else if (drawn && nc) {
+			j->clusters[nc - 1].num_glyphs += drawn;
+		} else if (drawn) {
+			ng -= (size_t)drawn; /* glyphs with no text at the start of a run: none in practice */
+		}
+		i = end;
+	}
+	if (font && ng && cairo_scaled_font_status(font) == CAIRO_STATUS_SUCCESS) {
+		cairo_set_scaled_font(cr, font);
+		cairo_show_text_glyphs(cr, buf_str(&j->runtext), (int)j->runtext.len, j->glyphs, (int)ng, j->clusters,
+		                       (int)nc, 0);
+	}
+	return gx;
+}
+
+static void line_draw(struct pdf_job *j, cairo_t *cr, PangoLayout *layout, const struct pdf_line *ln, double x,
+                      double baseline)
+{
+	const char *text = pango_layout_get_text(layout);
+	x += PT(ln->x);
+	for (GSList *r = ln->line->runs; r; r = r->next)
+		x = run_draw(j, cr, text, r->data, x, baseline);
+}
+
+static void layout_draw(struct pdf_job *j, cairo_t *cr, PangoLayout *layout, double x, double top)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	do {
+		PangoRectangle r;
+		struct pdf_line ln;
+		pango_layout_iter_get_line_extents(it, NULL, &r);
+		ln.line = pango_layout_iter_get_line_readonly(it);
+		ln.x = r.x;
+		line_draw(j, cr, layout, &ln, x, top + PT(pango_layout_iter_get_baseline(it)));
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+}
+
+static void page_frame(struct pdf_job *j, cairo_t *cr, PangoLayout *header, int page)
+{
+	char label[64];
+	PangoLayout *footer = layout_new(j, j->size * 0.75, 0, BODY_W, 0);
+	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+	if (header)
+		layout_draw(j, cr, header, MARGIN, HEADER_TOP);
+	cairo_set_line_width(cr, 0.5);
+	cairo_move_to(cr, MARGIN, RULE_Y);
+	cairo_line_to(cr, PAGE_W - MARGIN, RULE_Y);
+	cairo_stroke(cr);
+	struct buf t = BUF_INIT;
+	if (j->d->page_label)
+		text_append(&t, j->d->page_label, strlen(j->d->page_label), 0);
+	/* Isolated left to right, so a right-to-left page reads "صفحة 2 / 10", not "10 / 2". */
+	snprintf(label, sizeof(label), " \u2066%d / %d\u2069", page + 1, j->pages);
+	buf_appends(&t, label);
+	pango_layout_set_alignment(footer, PANGO_ALIGN_CENTER);
+	pango_layout_set_text(footer, buf_str(&t), (int)t.len);
+	layout_draw(j, cr, footer, MARGIN, FOOTER_TOP);
+	buf_release(&t);
+	g_object_unref(footer);
+}
+
+static void piece_draw(struct pdf_job *j, cairo_t *cr, const struct pdf_piece *p)
+{
+	const struct pdf_block *b = &j->blocks[p->block];
+	cairo_set_source_rgb(cr, b->r, b->g, b->b);
+	for (int i = p->from; i < p->to; i++)
+		line_draw(j, cr, b->layout, &b->lines[i], b->x, p->dy + PT(b->lines[i].baseline));
+	if (b->marker && p->from == 0) {
+		/* Beside the first line: the marker's baseline on the line's. */
+		double base = p->dy + PT(b->lines[0].baseline);
+		PangoLayoutIter *it = pango_layout_get_iter(b->marker);
+		double mtop = base - PT(pango_layout_iter_get_baseline(it));
+		pango_layout_iter_free(it);
+		layout_draw(j, cr, b->marker, b->marker_x, mtop);
+	}
+	if (b->kind == PDF_QUOTE) {
+		/* A bar on the start side, the height of the lines on this page. */
+		double top = p->dy + PT(b->lines[p->from].top), bottom = p->dy + PT(b->lines[p->to - 1].bottom);
+		double bx =
+		    j->d->rtl ? b->x + PT(pango_layout_get_width(b->layout)) + QUOTE_IN / 2 : b->x - QUOTE_IN / 2;
+		cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+		cairo_set_line_width(cr, 2);
+		cairo_move_to(cr, bx, top + 2);
+		cairo_line_to(cr, bx, bottom - 2);
+		cairo_stroke(cr);
+	}
+}
+
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct pdf_job *j = closure;
+	if (buf_append(j->out, data, len)) {
+		j->write_failed = 1;
+		return CAIRO_STATUS_WRITE_ERROR;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void job_release(struct pdf_job *j)
+{
+	for (size_t i = 0; i < j->nblocks; i++) {
+		g_object_unref(j->blocks[i].layout);
+		if (j->blocks[i].marker)
+			g_object_unref(j->blocks[i].marker);
+		free(j->blocks[i].lines);
+	}
+	free(j->blocks);
+	free(j->pieces);
+	free(j->glyphs);
+	free(j->clusters);
+	buf_release(&j->runtext);
+	if (j->font)
+		pango_font_description_free(j->font);
+	if (j->pango)
+		g_object_unref(j->pango);
+}
+
+static PangoContext *context_new(const struct doc *d)
+{
+	PangoContext *ctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
+	cairo_font_options_t *fo = cairo_font_options_create();
+	/* Points on paper: no hinting, no rounding of advances to device pixels. */
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(ctx, fo);
+	cairo_font_options_destroy(fo);
+	pango_cairo_context_set_resolution(ctx, 72);
+	pango_context_set_round_glyph_positions(ctx, FALSE);
+	pango_context_set_base_dir(ctx, d->rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
+	pango_context_set_language(ctx, pango_language_from_string(d->lang));
+	return ctx;
+}
+
+int export_pdf(const struct doc *d, struct buf *out, struct err *e)
+{
+	struct pdf_job j = {.d = d, .out = out, .runtext = BUF_INIT};
+	size_t old_len = out->len;
+	cairo_surface_t *surface = NULL;
+	cairo_t *cr = NULL;
+	PangoLayout *header = NULL;
+	cairo_status_t status;
+	struct buf s = BUF_INIT;
+	int ret = doc_check(d, e);
+	if (ret)
+		return ret;
+
+	pthread_once(&pdf_once, pdf_init_once);
+	j.pango = context_new(d);
+	j.font = pango_font_description_from_string(d->rtl ? "Noto Naskh Arabic, Noto Sans 12"
+	                                                   : "Noto Sans, Noto Naskh Arabic 11");
+	j.size = d->rtl ? 12 : 11;
+	j.spacing = d->rtl ? 1.5 : 1.15;
+
+	if (d->title && *d->title) {
+		block_plain(&j, PDF_TITLE, d->title, j.size * 1.7, 1, 1);
+		j.blocks[j.nblocks - 1].after = d->date && *d->date ? j.size * 0.3 : j.size * 1.2;
+	}
+	if (d->date && *d->date) {
+		block_plain(&j, PDF_DATE, d->date, j.size * 0.95, 0, 1);
+		j.blocks[j.nblocks - 1].after = j.size * 1.2;
+		j.blocks[j.nblocks - 1].r = j.blocks[j.nblocks - 1].g = j.blocks[j.nblocks - 1].b = 0.35;
+	}
+	for (size_t i = 0; i < d->nblocks; i++)
+		block_body(&j, &d->blocks[i]);
+	if (d->nsources)
+		block_annex(&j);
+	paginate(&j);
+
+	if (d->organisation && *d->organisation) {
+		text_append(&s, d->organisation, strlen(d->organisation), 1);
+		header = layout_new(&j, j.size * 0.75, 0, BODY_W, 0);
+		pango_layout_set_text(header, buf_str(&s), (int)s.len);
+	}
+	surface = cairo_pdf_surface_create_for_stream(pdf_write, &j, PAGE_W, PAGE_H);
+	buf_reset(&s);
+	text_append(&s, d->title ? d->title : "", d->title ? strlen(d->title) : 0, 0);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, buf_str(&s));
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Asurif");
+	cr = cairo_create(surface);
+	size_t p = 0;
+	for (int page = 0; page < j.pages; page++) {
+		page_frame(&j, cr, header, page);
+		for (; p < j.npieces && j.pieces[p].page == page; p++)
+			piece_draw(&j, cr, &j.pieces[p]);
+		cairo_show_page(cr);
+	}
+	status = cairo_status(cr);
+	cairo_destroy(cr);
+	cr = NULL;
+	cairo_surface_finish(surface);
+	if (j.write_failed) {
+		ret = err_set(e, ERR_TOO_BIG, "the PDF is larger than the output allows (%zu bytes)", out->max);
+		goto cleanup;
+	}
+	if (status == CAIRO_STATUS_SUCCESS)
+		status = cairo_surface_status(surface);
+	if (status != CAIRO_STATUS_SUCCESS)
+		ret = err_set(e, ERR_IO, "cairo could not write the PDF: %s", cairo_status_to_string(status));
+
+cleanup:
+	if (cr)
+		cairo_destroy(cr);
+	if (surface)
+		cairo_surface_destroy(surface);
+	if (header)
+		g_object_unref(header);
+	buf_release(&s);
+	job_release(&j);
+	if (ret)
+		buf_truncate(out, old_len);
+	return ret;
+}
