@@ -2,8 +2,10 @@
 # Asurif benchmarks: retrieval quality on the shared test collections and speed
 # on the Moroccan law corpus, each against plain SQLite FTS5 (unicode61).
 #
-#   bench/run.sh [quality|speed|all] [--fresh]
+#   bench/run.sh [quality|speed|export|all] [--fresh]
 #
+# export   a 10-page Arabic memorandum with 30 citations in every format, against LibreOffice
+#          converting the same DOCX to PDF
 # quality  ARCD (Arabic) and CNIL FAQ (French): MRR@10, nDCG@10, Hit@1, Hit@10, Recall@100
 # speed    ingest throughput and peak memory, OR / AND query latency (p50, p90, p99),
 #          and the web server's requests per second and latency (bench/web.sh)
@@ -35,21 +37,21 @@ quality_ran=0
 speed_ran=0
 for arg in "$@"; do
 	case $arg in
-	quality | speed | all) what=$arg ;;
+	quality | speed | export | all) what=$arg ;;
 	--fresh) fresh=1 ;;
 	-h | --help)
 		sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
-		echo "usage: bench/run.sh [quality|speed|all] [--fresh]" >&2
+		echo "usage: bench/run.sh [quality|speed|export|all] [--fresh]" >&2
 		exit 2
 		;;
 	esac
 done
 
 missing=""
-for p in "$ASURIF" "$B/evalset" "$B/baseline" "$B/lawcorpus" "$B/searchbench" "$B/peakrss" "$B/report"; do
+for p in "$ASURIF" "$B/evalset" "$B/baseline" "$B/lawcorpus" "$B/searchbench" "$B/peakrss" "$B/report" "$B/export"; do
 	[ -x "$p" ] || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
@@ -176,12 +178,42 @@ run_speed() {
 	"$ASURIF" -w "$ws" search --batch bench/law-questions.txt --limit 3 --json >"$OUT/law-questions-results.jsonl"
 }
 
+# ---- exports ----
+
+run_export() {
+	log "exporting a 10-page Arabic memorandum with 30 citations (21 runs per format), and LibreOffice"
+	if command -v soffice >/dev/null 2>&1; then lo=--soffice; else lo=""; fi
+	# shellcheck disable=SC2086 # no option or one
+	"$B/export" data/demo/08-mudhakkira-ajal-al-ada.txt data/demo/03-mahdar-jalsa-tamwil.txt \
+		data/demo/05-rapport-litteratie-numerique-ia.txt $lo >"$OUT/export.json"
+}
+
+export_report() {
+	jq -r '
+	  def ms: . * 100 | round / 100;
+	  "A memorandum of \(.pages) A4 pages (\(.words) words, \(.citations) citations), median of \(.runs) runs.",
+	  "",
+	  "| format | median (ms) | file (KB) | goal |",
+	  "|---|---:|---:|---|",
+	  "| PDF (pango + cairo) | \(.median_ms.pdf | ms) | \(.bytes.pdf / 1024 | round) | ≤ 300 ms: \(if .median_ms.pdf <= 300 then "met" else "**NOT met**" end) |",
+	  "| DOCX | \(.median_ms.docx | ms) | \(.bytes.docx / 1024 | round) | ≤ 100 ms: \(if .median_ms.docx <= 100 then "met" else "**NOT met**" end) |",
+	  "| ODT | \(.median_ms.odt | ms) | \(.bytes.odt / 1024 | round) |  |",
+	  "| HTML | \(.median_ms.html | ms) | \(.bytes.html / 1024 | round) |  |",
+	  "| Markdown | \(.median_ms.md | ms) | \(.bytes.md / 1024 | round) |  |",
+	  (if .libreoffice_docx_to_pdf_ms then
+	    "| baseline: LibreOffice, the same DOCX to PDF | \(.libreoffice_docx_to_pdf_ms | ms) | — | our PDF takes \(.median_ms.pdf / .libreoffice_docx_to_pdf_ms * 1000 | round / 1000)× its time |"
+	   else "| baseline: LibreOffice | not installed | — |  |" end)
+	' "$OUT/export.json"
+}
+
 case $what in
 quality) run_quality ;;
 speed) run_speed ;;
+export) run_export ;;
 all)
 	run_quality
 	run_speed
+	run_export
 	;;
 esac
 
@@ -191,7 +223,7 @@ if [ "$quality_ran" = 1 ]; then
 	echo
 	"$B/report" quality "$OUT"
 	echo
-elif [ "$what" != speed ]; then
+elif [ "$what" = quality ] || [ "$what" = all ]; then
 	echo "Retrieval quality: skipped, no test collection under $SHARED/eval"
 fi
 if [ "$speed_ran" = 1 ]; then
@@ -199,13 +231,19 @@ if [ "$speed_ran" = 1 ]; then
 	echo
 	"$B/report" speed "$OUT"
 	echo
-elif [ "$what" != quality ]; then
+elif [ "$what" = speed ] || [ "$what" = all ]; then
 	echo "Speed: skipped, no law corpus under $SHARED/data/morocco-law"
 fi
 if [ "$speed_ran" = 1 ] && [ -f "$OUT/law-ws/asurif.db" ]; then
 	echo "## Web server on the law corpus (wrk, 2 threads, 32 keep-alive connections, 10 s per page)"
 	echo
 	bench/web.sh "$OUT/law-ws" 10
+	echo
+fi
+if [ -s "$OUT/export.json" ] && { [ "$what" = export ] || [ "$what" = all ]; }; then
+	echo "## Exports"
+	echo
+	export_report
 	echo
 fi
 echo "Raw results: $OUT"

@@ -20,9 +20,8 @@ const char *const campaign_member_roles[] = {"lead", "member", "observer", NULL}
 const char *const campaign_severities[] = {"low", "medium", "high", NULL};
 const char *const campaign_priorities[] = {"high", "medium", "low", NULL};
 const char *const campaign_feasibilities[] = {"easy", "medium", "hard", NULL};
-const char *const campaign_stakeholder_types[] = {"council",  "ministry", "administration", "association",
-						  "business", "media",    "donor",          "other",
-						  NULL};
+const char *const campaign_stakeholder_types[] = {"council", "ministry", "administration", "association", "business",
+                                                  "media",   "donor",    "other",          NULL};
 const char *const campaign_positions[] = {"ally", "neutral", "opponent", NULL};
 const char *const campaign_event_types[] = {"meeting", "submission", "answer", "other", NULL};
 
@@ -106,7 +105,7 @@ char *cp_list_text(const char *const *list)
 }
 
 void cp_choice(struct campaign_problems *p, const char *field, const char *value, const char *const *list,
-	       int may_clear)
+               int may_clear)
 {
 	if (!value || (may_clear && !*value) || campaign_one_of(value, list))
 		return;
@@ -174,7 +173,7 @@ int cp_end(sqlite3 *db, int outer, int failed, struct err *e)
 int cp_touch(sqlite3 *db, long long campaign_id, struct err *e)
 {
 	sqlite3_stmt *st =
-		db_prepare(db, "UPDATE campaigns SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1");
+	    db_prepare(db, "UPDATE campaigns SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, campaign_id);
 	return cp_step_done(db, st, e);
 }
@@ -210,8 +209,8 @@ char *campaign_title(sqlite3 *db, long long id)
 static const char *territory_level_of(sqlite3 *db, const char *code)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT 3 FROM communes WHERE code = ?1 UNION ALL "
-					  "SELECT 2 FROM provinces WHERE code = ?1 UNION ALL "
-					  "SELECT 1 FROM regions WHERE code = ?1");
+	                                  "SELECT 2 FROM provinces WHERE code = ?1 UNION ALL "
+	                                  "SELECT 1 FROM regions WHERE code = ?1");
 	db_bind_text(st, 1, code);
 	int l = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
@@ -239,7 +238,8 @@ static char *col_dup(sqlite3_stmt *st, int i)
 static int stored_get(sqlite3 *db, long long id, struct stored *s, struct err *e)
 {
 	memset(s, 0, sizeof(*s));
-	sqlite3_stmt *st = db_prepare(db, "SELECT level, territory_code, start_date, end_date FROM campaigns WHERE id = ?1");
+	sqlite3_stmt *st =
+	    db_prepare(db, "SELECT level, territory_code, start_date, end_date FROM campaigns WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -260,14 +260,15 @@ struct place {
 };
 
 static struct place resolve_place(sqlite3 *db, const struct campaign_fields *f, const struct stored *s,
-				  struct campaign_problems *p)
+                                  struct campaign_problems *p)
 {
 	struct place out = {s ? s->level : NULL, s ? s->territory : NULL};
 	const char *tlevel = NULL;
 	if (f->territory && *f->territory) {
 		tlevel = territory_level_of(db, f->territory);
 		if (!tlevel) {
-			cp_add(p, "territory", "no region, province or commune has the code \"%s\" (see: asurif territory NAME)",
+			cp_add(p, "territory",
+			       "no region, province or commune has the code \"%s\" (see: asurif territory NAME)",
 			       f->territory);
 			return out;
 		}
@@ -289,14 +290,14 @@ static struct place resolve_place(sqlite3 *db, const struct campaign_fields *f, 
 	if (out.level && !strcmp(out.level, "national"))
 		cp_add(p, "territory", "a national campaign has no territory (leave it out, or choose another level)");
 	else if (out.level && tlevel && strcmp(out.level, tlevel))
-		cp_add(p, "territory", "\"%s\" is a %s, not a %s: give the code of a %s, or change the level", out.territory,
-		       tlevel, out.level, out.level);
+		cp_add(p, "territory", "\"%s\" is a %s, not a %s: give the code of a %s, or change the level",
+		       out.territory, tlevel, out.level, out.level);
 	return out;
 }
 
 /* Checks f; *place receives the level and territory to store. */
 static void check_fields(sqlite3 *db, const struct campaign_fields *f, const struct stored *s, struct place *place,
-			 struct campaign_problems *p)
+                         struct campaign_problems *p)
 {
 	int updating = s != NULL;
 	cp_text(p, "title", f->title, CAMPAIGN_TITLE_MAX, 0, !updating || f->title);
@@ -325,8 +326,9 @@ static void check_fields(sqlite3 *db, const struct campaign_fields *f, const str
 			while (sqlite3_step(st) == SQLITE_ROW)
 				buf_appendf(&keys, "%s%s", keys.len ? ", " : "", db_text(st, 0));
 			sqlite3_finalize(st);
-			cp_add(p, "theme", "\"%s\" is not a theme of this workspace (%s; asurif campaign theme add KEY --name NAME "
-					   "adds one)",
+			cp_add(p, "theme",
+			       "\"%s\" is not a theme of this workspace (%s; asurif campaign theme add KEY --name NAME "
+			       "adds one)",
 			       f->themes[i], buf_str(&keys));
 			buf_release(&keys);
 		}
@@ -334,7 +336,7 @@ static void check_fields(sqlite3 *db, const struct campaign_fields *f, const str
 }
 
 int campaign_check(sqlite3 *db, long long id, const struct campaign_fields *f, struct campaign_problems *problems,
-		   struct err *e)
+                   struct err *e)
 {
 	struct campaign_problems local = {0};
 	struct campaign_problems *p = problems ? problems : &local;
@@ -373,7 +375,8 @@ static int set_themes(sqlite3 *db, long long id, const char *const *themes, size
 	if (cp_step_done(db, st, e))
 		return ERR_DB;
 	for (size_t i = 0; i < n; i++) {
-		st = db_prepare(db, "INSERT OR IGNORE INTO campaign_themes(campaign_id, theme_key, pos) VALUES (?1, ?2, ?3)");
+		st = db_prepare(
+		    db, "INSERT OR IGNORE INTO campaign_themes(campaign_id, theme_key, pos) VALUES (?1, ?2, ?3)");
 		sqlite3_bind_int64(st, 1, id);
 		db_bind_text(st, 2, themes[i]);
 		sqlite3_bind_int64(st, 3, (long long)i);
@@ -384,8 +387,8 @@ static int set_themes(sqlite3 *db, long long id, const char *const *themes, size
 }
 
 /* Binds the columns of a campaign row: ?2 title … ?10 org. */
-static void bind_row(sqlite3_stmt *st, const char *title, const char *goal, const struct place *pl,
-		     const char *target, const char *status, const char *start, const char *end, long long org)
+static void bind_row(sqlite3_stmt *st, const char *title, const char *goal, const struct place *pl, const char *target,
+                     const char *status, const char *start, const char *end, long long org)
 {
 	db_bind_text(st, 2, title);
 	db_bind_text(st, 3, goal ? goal : "");
@@ -402,7 +405,7 @@ static void bind_row(sqlite3_stmt *st, const char *title, const char *goal, cons
 }
 
 int campaign_create(sqlite3 *db, const struct campaign_fields *f, long long by_user, long long *id,
-		    struct campaign_problems *problems, struct err *e)
+                    struct campaign_problems *problems, struct err *e)
 {
 	struct campaign_problems local = {0};
 	struct campaign_problems *p = problems ? problems : &local;
@@ -418,9 +421,9 @@ int campaign_create(sqlite3 *db, const struct campaign_fields *f, long long by_u
 	if (org_id(db, f->org, &org, e))
 		goto fail;
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO campaigns(title, goal, level, territory_code, target, status, "
-					  "start_date, end_date, org_id) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+	                                  "start_date, end_date, org_id) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	bind_row(st, f->title, f->goal, &pl, f->target, cp_nonempty(f->status), cp_nonempty(f->start),
-		 cp_nonempty(f->end), org);
+	         cp_nonempty(f->end), org);
 	if (cp_step_done(db, st, e))
 		goto fail;
 	*id = sqlite3_last_insert_rowid(db);
@@ -434,7 +437,7 @@ fail:
 }
 
 int campaign_update(sqlite3 *db, long long id, const struct campaign_fields *f, struct campaign_problems *problems,
-		    struct err *e)
+                    struct err *e)
 {
 	struct campaign_problems local = {0};
 	struct campaign_problems *p = problems ? problems : &local;
@@ -458,10 +461,10 @@ int campaign_update(sqlite3 *db, long long id, const struct campaign_fields *f, 
 	if (f->org && org_id(db, f->org, &org, e))
 		goto fail;
 	sqlite3_stmt *st = db_prepare(
-		db, "UPDATE campaigns SET title = coalesce(?2, title), goal = coalesce(?3, goal), level = ?4, "
-		    "territory_code = ?5, target = coalesce(?6, target), status = coalesce(?7, status), start_date = ?8, "
-		    "end_date = ?9, org_id = CASE WHEN ?11 THEN ?10 ELSE org_id END, "
-		    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1");
+	    db, "UPDATE campaigns SET title = coalesce(?2, title), goal = coalesce(?3, goal), level = ?4, "
+	        "territory_code = ?5, target = coalesce(?6, target), status = coalesce(?7, status), start_date = ?8, "
+	        "end_date = ?9, org_id = CASE WHEN ?11 THEN ?10 ELSE org_id END, "
+	        "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	const char *start = f->start ? cp_nonempty(f->start) : s.start;
 	const char *end = f->end ? cp_nonempty(f->end) : s.end;
@@ -505,9 +508,10 @@ int campaign_member_set_id(sqlite3 *db, long long id, long long user_id, const c
 		free(l);
 		return r;
 	}
-	sqlite3_stmt *st = db_prepare(db, role ? "INSERT INTO campaign_members(campaign_id, user_id, role) VALUES (?1, ?2, ?3) "
-						 "ON CONFLICT(campaign_id, user_id) DO UPDATE SET role = excluded.role"
-					       : "DELETE FROM campaign_members WHERE campaign_id = ?1 AND user_id = ?2");
+	sqlite3_stmt *st =
+	    db_prepare(db, role ? "INSERT INTO campaign_members(campaign_id, user_id, role) VALUES (?1, ?2, ?3) "
+	                          "ON CONFLICT(campaign_id, user_id) DO UPDATE SET role = excluded.role"
+	                        : "DELETE FROM campaign_members WHERE campaign_id = ?1 AND user_id = ?2");
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, user_id);
 	if (role)
@@ -526,7 +530,8 @@ int campaign_member_set(sqlite3 *db, long long id, const char *login, const char
 	long long uid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (!uid)
-		return err_set(e, ERR_NOTFOUND, "member: nobody signs in as \"%s\" (see: asurif user list)", login ? login : "");
+		return err_set(e, ERR_NOTFOUND, "member: nobody signs in as \"%s\" (see: asurif user list)",
+		               login ? login : "");
 	return campaign_member_set_id(db, id, uid, role, e);
 }
 
@@ -539,8 +544,9 @@ int campaign_theme_set(sqlite3 *db, const char *key, const char *lang, const cha
 	for (const char *c = key; key_ok && *c; c++)
 		key_ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-';
 	if (!key_ok)
-		cp_add(&p, "key", "\"%s\" is not a theme key: 2 to 32 small Latin letters, digits or '-', starting with a "
-				  "letter (e.g. digital-skills)",
+		cp_add(&p, "key",
+		       "\"%s\" is not a theme key: 2 to 32 small Latin letters, digits or '-', starting with a "
+		       "letter (e.g. digital-skills)",
 		       key ? key : "");
 	cp_text(&p, "name", name, CAMPAIGN_TITLE_MAX, 0, 1);
 	if (lang && strcmp(lang, "ar") && strcmp(lang, "fr") && strcmp(lang, "en"))
@@ -548,14 +554,14 @@ int campaign_theme_set(sqlite3 *db, const char *key, const char *lang, const cha
 	if (cp_result(&p, e))
 		return ERR_USAGE;
 	sqlite3_stmt *st = db_prepare(
-		db, !lang ? "INSERT INTO themes(key, name_ar, name_fr, name_en) VALUES (?1, ?2, ?2, ?2) "
-			    "ON CONFLICT(key) DO UPDATE SET name_en = excluded.name_en"
-		: !strcmp(lang, "ar") ? "INSERT INTO themes(key, name_ar, name_fr, name_en) VALUES (?1, ?2, ?2, ?2) "
-					"ON CONFLICT(key) DO UPDATE SET name_ar = excluded.name_ar"
-		: !strcmp(lang, "fr") ? "INSERT INTO themes(key, name_ar, name_fr, name_en) VALUES (?1, ?2, ?2, ?2) "
-					"ON CONFLICT(key) DO UPDATE SET name_fr = excluded.name_fr"
-				      : "INSERT INTO themes(key, name_ar, name_fr, name_en) VALUES (?1, ?2, ?2, ?2) "
-					"ON CONFLICT(key) DO UPDATE SET name_en = excluded.name_en");
+	    db, !lang                 ? "INSERT INTO themes(key, name_ar, name_fr, name_en) VALUES (?1, ?2, ?2, ?2) "
+	                                "ON CONFLICT(key) DO UPDATE SET name_en = excluded.name_en"
+	        : !strcmp(lang, "ar") ? "INSERT INTO themes(key, name_ar, name_fr, name_en) VALUES (?1, ?2, ?2, ?2) "
+	                                "ON CONFLICT(key) DO UPDATE SET name_ar = excluded.name_ar"
+	        : !strcmp(lang, "fr") ? "INSERT INTO themes(key, name_ar, name_fr, name_en) VALUES (?1, ?2, ?2, ?2) "
+	                                "ON CONFLICT(key) DO UPDATE SET name_fr = excluded.name_fr"
+	                              : "INSERT INTO themes(key, name_ar, name_fr, name_en) VALUES (?1, ?2, ?2, ?2) "
+	                                "ON CONFLICT(key) DO UPDATE SET name_en = excluded.name_en");
 	db_bind_text(st, 1, key);
 	db_bind_text(st, 2, name);
 	return cp_step_done(db, st, e);
@@ -564,15 +570,15 @@ int campaign_theme_set(sqlite3 *db, const char *key, const char *lang, const cha
 int campaign_themes_json(sqlite3 *db, json_t **out, struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT key, name_ar, name_fr, name_en, "
-					  "(SELECT count(*) FROM campaign_themes c WHERE c.theme_key = t.key) "
-					  "FROM themes t ORDER BY rowid");
+	                                  "(SELECT count(*) FROM campaign_themes c WHERE c.theme_key = t.key) "
+	                                  "FROM themes t ORDER BY rowid");
 	json_t *a = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:o, s:I}", "key", cp_json_text(st, 0), "name_ar",
-						   cp_json_text(st, 1), "name_fr", cp_json_text(st, 2), "name_en",
-						   cp_json_text(st, 3), "campaigns",
-						   (json_int_t)sqlite3_column_int64(st, 4)));
+		                                   cp_json_text(st, 1), "name_fr", cp_json_text(st, 2), "name_en",
+		                                   cp_json_text(st, 3), "campaigns",
+		                                   (json_int_t)sqlite3_column_int64(st, 4)));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(a);
@@ -595,8 +601,9 @@ static json_t *area_json(sqlite3 *db, const char *table, const char *code)
 	db_bind_text(st, 1, code);
 	json_t *o = json_null();
 	if (sqlite3_step(st) == SQLITE_ROW)
-		o = json_pack("{s:o, s:o, s:o, s:I}", "code", cp_json_text(st, 0), "name_ar", cp_json_text(st, 1), "name_fr",
-			      cp_json_text(st, 2), "population_2024", (json_int_t)sqlite3_column_int64(st, 3));
+		o = json_pack("{s:o, s:o, s:o, s:I}", "code", cp_json_text(st, 0), "name_ar", cp_json_text(st, 1),
+		              "name_fr", cp_json_text(st, 2), "population_2024",
+		              (json_int_t)sqlite3_column_int64(st, 3));
 	sqlite3_finalize(st);
 	return o;
 }
@@ -605,19 +612,21 @@ static json_t *territory_json(sqlite3 *db, const char *level, const char *code)
 {
 	if (!level || !code)
 		return json_null();
-	const char *table = !strcmp(level, "commune") ? "communes" : !strcmp(level, "province") ? "provinces" : "regions";
+	const char *table = !strcmp(level, "commune")    ? "communes"
+	                    : !strcmp(level, "province") ? "provinces"
+	                                                 : "regions";
 	json_t *area = area_json(db, table, code);
 	if (json_is_null(area))
 		return area;
 	/* the keys in the order of campaign.h: code, level, names, population */
 	json_t *o = json_pack("{s:O, s:s, s:O, s:O, s:O}", "code", json_object_get(area, "code"), "level", level,
-			      "name_ar", json_object_get(area, "name_ar"), "name_fr", json_object_get(area, "name_fr"),
-			      "population_2024", json_object_get(area, "population_2024"));
+	                      "name_ar", json_object_get(area, "name_ar"), "name_fr", json_object_get(area, "name_fr"),
+	                      "population_2024", json_object_get(area, "population_2024"));
 	json_decref(area);
 	char *province = NULL, *region = NULL;
 	if (strcmp(level, "region")) {
 		char *sql = xasprintf("SELECT %s, region_code FROM %s WHERE code = ?1",
-				      !strcmp(level, "commune") ? "province_code" : "NULL", table);
+		                      !strcmp(level, "commune") ? "province_code" : "NULL", table);
 		sqlite3_stmt *st = db_prepare(db, sql);
 		free(sql);
 		db_bind_text(st, 1, code);
@@ -677,9 +686,10 @@ static json_t *rows_json(sqlite3 *db, const char *sql, long long id, const char 
 int campaign_json(sqlite3 *db, long long id, json_t **out, struct err *e)
 {
 	*out = NULL;
-	sqlite3_stmt *st = db_prepare(db, "SELECT c.title, c.goal, c.level, c.territory_code, c.target, c.status, "
-					  "c.start_date, c.end_date, c.org_id, o.name, c.created_at, c.updated_at "
-					  "FROM campaigns c LEFT JOIN organisations o ON o.id = c.org_id WHERE c.id = ?1");
+	sqlite3_stmt *st =
+	    db_prepare(db, "SELECT c.title, c.goal, c.level, c.territory_code, c.target, c.status, "
+	                   "c.start_date, c.end_date, c.org_id, o.name, c.created_at, c.updated_at "
+	                   "FROM campaigns c LEFT JOIN organisations o ON o.id = c.org_id WHERE c.id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
@@ -689,77 +699,86 @@ int campaign_json(sqlite3 *db, long long id, json_t **out, struct err *e)
 	json_object_set_new(c, "id", json_integer(id));
 	json_object_set_new(c, "title", cp_json_text(st, 0));
 	json_object_set_new(c, "goal", cp_json_text(st, 1));
-	json_object_set_new(c, "themes", rows_json(db,
-						   "SELECT t.key, t.name_ar, t.name_fr, t.name_en FROM campaign_themes c "
-						   "JOIN themes t ON t.key = c.theme_key WHERE c.campaign_id = ?1 ORDER BY c.pos",
-						   id, (const char *const[]){"key", "name_ar", "name_fr", "name_en"}, 4));
+	json_object_set_new(c, "themes",
+	                    rows_json(db,
+	                              "SELECT t.key, t.name_ar, t.name_fr, t.name_en FROM campaign_themes c "
+	                              "JOIN themes t ON t.key = c.theme_key WHERE c.campaign_id = ?1 ORDER BY c.pos",
+	                              id, (const char *const[]){"key", "name_ar", "name_fr", "name_en"}, 4));
 	json_object_set_new(c, "level", cp_json_text(st, 2));
 	json_object_set_new(c, "target", cp_json_text(st, 4));
-	json_object_set_new(c, "territory", territory_json(db, (const char *)sqlite3_column_text(st, 2),
-							   (const char *)sqlite3_column_text(st, 3)));
+	json_object_set_new(
+	    c, "territory",
+	    territory_json(db, (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3)));
 	json_object_set_new(c, "status", cp_json_text(st, 5));
 	json_object_set_new(c, "start", cp_json_text(st, 6));
 	json_object_set_new(c, "end", cp_json_text(st, 7));
-	json_object_set_new(c, "organisation",
-			    sqlite3_column_type(st, 8) == SQLITE_NULL
-				    ? json_null()
-				    : json_pack("{s:I, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 8), "name",
-						cp_json_text(st, 9)));
+	json_object_set_new(
+	    c, "organisation",
+	    sqlite3_column_type(st, 8) == SQLITE_NULL
+	        ? json_null()
+	        : json_pack("{s:I, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 8), "name", cp_json_text(st, 9)));
 	json_t *created = cp_json_text(st, 10), *updated = cp_json_text(st, 11);
 	sqlite3_finalize(st);
 
-	json_object_set_new(c, "members",
-			    rows_json(db,
-				      "SELECT u.id, u.login, u.name, m.role FROM campaign_members m JOIN users u ON u.id = m.user_id "
-				      "WHERE m.campaign_id = ?1 ORDER BY CASE m.role WHEN 'lead' THEN 0 WHEN 'member' THEN 1 ELSE 2 "
-				      "END, u.login",
-				      id, (const char *const[]){"#user_id", "login", "name", "role"}, 4));
 	json_object_set_new(
-		c, "evidence",
-		rows_json(db,
-			  "SELECT e.id, e.passage_id, p.doc_id, e.doc_title, e.doc_issuer, e.doc_date, e.doc_kind, e.doc_hash, "
-			  "e.seq, e.page, e.article, e.text, e.note, e.pinned_by, e.pinned_at FROM evidence e "
-			  "LEFT JOIN passages p ON p.id = e.passage_id WHERE e.campaign_id = ?1 ORDER BY e.id",
-			  id,
-			  (const char *const[]){"#id", "#passage_id", "#doc_id", "doc_title", "doc_issuer", "doc_date", "doc_kind",
-						"doc_hash", "#seq", "#page", "article", "text", "note", "pinned_by", "pinned_at"},
-			  15));
-	json_t *barriers = rows_json(db,
-				     "SELECT id, title, description, affected, severity, theme_key FROM barriers "
-				     "WHERE campaign_id = ?1 ORDER BY id",
-				     id, (const char *const[]){"#id", "title", "description", "affected", "severity", "theme"}, 6);
+	    c, "members",
+	    rows_json(db,
+	              "SELECT u.id, u.login, u.name, m.role FROM campaign_members m JOIN users u ON u.id = m.user_id "
+	              "WHERE m.campaign_id = ?1 ORDER BY CASE m.role WHEN 'lead' THEN 0 WHEN 'member' THEN 1 ELSE 2 "
+	              "END, u.login",
+	              id, (const char *const[]){"#user_id", "login", "name", "role"}, 4));
+	json_object_set_new(
+	    c, "evidence",
+	    rows_json(
+	        db,
+	        "SELECT e.id, e.passage_id, p.doc_id, e.doc_title, e.doc_issuer, e.doc_date, e.doc_kind, e.doc_hash, "
+	        "e.seq, e.page, e.article, e.text, e.note, e.pinned_by, e.pinned_at FROM evidence e "
+	        "LEFT JOIN passages p ON p.id = e.passage_id WHERE e.campaign_id = ?1 ORDER BY e.id",
+	        id,
+	        (const char *const[]){"#id", "#passage_id", "#doc_id", "doc_title", "doc_issuer", "doc_date",
+	                              "doc_kind", "doc_hash", "#seq", "#page", "article", "text", "note", "pinned_by",
+	                              "pinned_at"},
+	        15));
+	json_t *barriers =
+	    rows_json(db,
+	              "SELECT id, title, description, affected, severity, theme_key FROM barriers "
+	              "WHERE campaign_id = ?1 ORDER BY id",
+	              id, (const char *const[]){"#id", "title", "description", "affected", "severity", "theme"}, 6);
 	size_t i;
 	json_t *o;
 	json_array_foreach(barriers, i, o)
 	{
-		json_object_set_new(o, "evidence",
-				    ids_json(db, "SELECT evidence_id FROM barrier_evidence WHERE barrier_id = ?1 ORDER BY evidence_id",
-					     json_integer_value(json_object_get(o, "id"))));
+		json_object_set_new(
+		    o, "evidence",
+		    ids_json(db, "SELECT evidence_id FROM barrier_evidence WHERE barrier_id = ?1 ORDER BY evidence_id",
+		             json_integer_value(json_object_get(o, "id"))));
 	}
 	json_object_set_new(c, "barriers", barriers);
-	json_t *recs = rows_json(db,
-				 "SELECT id, text, authority, priority, feasibility FROM recommendations WHERE campaign_id = ?1 "
-				 "ORDER BY id",
-				 id, (const char *const[]){"#id", "text", "authority", "priority", "feasibility"}, 5);
+	json_t *recs =
+	    rows_json(db,
+	              "SELECT id, text, authority, priority, feasibility FROM recommendations WHERE campaign_id = ?1 "
+	              "ORDER BY id",
+	              id, (const char *const[]){"#id", "text", "authority", "priority", "feasibility"}, 5);
 	json_array_foreach(recs, i, o)
 	{
-		json_object_set_new(
-			o, "barriers",
-			ids_json(db, "SELECT barrier_id FROM recommendation_barriers WHERE recommendation_id = ?1 ORDER BY barrier_id",
-				 json_integer_value(json_object_get(o, "id"))));
+		json_object_set_new(o, "barriers",
+		                    ids_json(db,
+		                             "SELECT barrier_id FROM recommendation_barriers WHERE recommendation_id = "
+		                             "?1 ORDER BY barrier_id",
+		                             json_integer_value(json_object_get(o, "id"))));
 	}
 	json_object_set_new(c, "recommendations", recs);
-	json_object_set_new(c, "stakeholders",
-			    rows_json(db,
-				      "SELECT id, name, type, power, interest, position, notes FROM stakeholders "
-				      "WHERE campaign_id = ?1 ORDER BY id",
-				      id, (const char *const[]){"#id", "name", "type", "#power", "#interest", "position", "notes"},
-				      7));
+	json_object_set_new(
+	    c, "stakeholders",
+	    rows_json(db,
+	              "SELECT id, name, type, power, interest, position, notes FROM stakeholders "
+	              "WHERE campaign_id = ?1 ORDER BY id",
+	              id, (const char *const[]){"#id", "name", "type", "#power", "#interest", "position", "notes"}, 7));
 	json_object_set_new(c, "events",
-			    rows_json(db,
-				      "SELECT id, date, type, title, notes FROM campaign_events WHERE campaign_id = ?1 "
-				      "ORDER BY date, id",
-				      id, (const char *const[]){"#id", "date", "type", "title", "notes"}, 5));
+	                    rows_json(db,
+	                              "SELECT id, date, type, title, notes FROM campaign_events WHERE campaign_id = ?1 "
+	                              "ORDER BY date, id",
+	                              id, (const char *const[]){"#id", "date", "type", "title", "notes"}, 5));
 	json_object_set_new(c, "created_at", created);
 	json_object_set_new(c, "updated_at", updated);
 	*out = c;
@@ -769,22 +788,23 @@ int campaign_json(sqlite3 *db, long long id, json_t **out, struct err *e)
 int campaign_list_json(sqlite3 *db, long long member_user_id, json_t **out, struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(
-		db, "SELECT c.id, c.title, c.status, c.level, c.target, c.territory_code, "
-		    "coalesce(m.name_ar, p.name_ar, r.name_ar), coalesce(m.name_fr, p.name_fr, r.name_fr), c.start_date, "
-		    "c.end_date, o.name, c.updated_at, "
-		    "(SELECT count(*) FROM evidence x WHERE x.campaign_id = c.id), "
-		    "(SELECT count(*) FROM barriers x WHERE x.campaign_id = c.id), "
-		    "(SELECT count(*) FROM recommendations x WHERE x.campaign_id = c.id), "
-		    "(SELECT count(*) FROM stakeholders x WHERE x.campaign_id = c.id), "
-		    "(SELECT count(*) FROM campaign_events x WHERE x.campaign_id = c.id), "
-		    "(SELECT group_concat(theme_key, ' ') FROM (SELECT theme_key FROM campaign_themes t "
-		    "WHERE t.campaign_id = c.id ORDER BY pos)) "
-		    "FROM campaigns c LEFT JOIN organisations o ON o.id = c.org_id "
-		    "LEFT JOIN communes m ON c.level = 'commune' AND m.code = c.territory_code "
-		    "LEFT JOIN provinces p ON c.level = 'province' AND p.code = c.territory_code "
-		    "LEFT JOIN regions r ON c.level = 'region' AND r.code = c.territory_code "
-		    "WHERE ?1 = 0 OR EXISTS (SELECT 1 FROM campaign_members x WHERE x.campaign_id = c.id AND x.user_id = ?1) "
-		    "ORDER BY c.updated_at DESC, c.id DESC");
+	    db,
+	    "SELECT c.id, c.title, c.status, c.level, c.target, c.territory_code, "
+	    "coalesce(m.name_ar, p.name_ar, r.name_ar), coalesce(m.name_fr, p.name_fr, r.name_fr), c.start_date, "
+	    "c.end_date, o.name, c.updated_at, "
+	    "(SELECT count(*) FROM evidence x WHERE x.campaign_id = c.id), "
+	    "(SELECT count(*) FROM barriers x WHERE x.campaign_id = c.id), "
+	    "(SELECT count(*) FROM recommendations x WHERE x.campaign_id = c.id), "
+	    "(SELECT count(*) FROM stakeholders x WHERE x.campaign_id = c.id), "
+	    "(SELECT count(*) FROM campaign_events x WHERE x.campaign_id = c.id), "
+	    "(SELECT group_concat(theme_key, ' ') FROM (SELECT theme_key FROM campaign_themes t "
+	    "WHERE t.campaign_id = c.id ORDER BY pos)) "
+	    "FROM campaigns c LEFT JOIN organisations o ON o.id = c.org_id "
+	    "LEFT JOIN communes m ON c.level = 'commune' AND m.code = c.territory_code "
+	    "LEFT JOIN provinces p ON c.level = 'province' AND p.code = c.territory_code "
+	    "LEFT JOIN regions r ON c.level = 'region' AND r.code = c.territory_code "
+	    "WHERE ?1 = 0 OR EXISTS (SELECT 1 FROM campaign_members x WHERE x.campaign_id = c.id AND x.user_id = ?1) "
+	    "ORDER BY c.updated_at DESC, c.id DESC");
 	sqlite3_bind_int64(st, 1, member_user_id);
 	json_t *a = json_array();
 	int rc;
@@ -798,20 +818,20 @@ int campaign_list_json(sqlite3 *db, long long member_user_id, json_t **out, stru
 			keys += len + (sp != NULL);
 		}
 		json_t *terr = sqlite3_column_type(st, 5) == SQLITE_NULL
-				       ? json_null()
-				       : json_pack("{s:o, s:o, s:o}", "code", cp_json_text(st, 5), "name_ar", cp_json_text(st, 6),
-						   "name_fr", cp_json_text(st, 7));
+		                   ? json_null()
+		                   : json_pack("{s:o, s:o, s:o}", "code", cp_json_text(st, 5), "name_ar",
+		                               cp_json_text(st, 6), "name_fr", cp_json_text(st, 7));
 		json_array_append_new(
-			a, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o}",
-				     "id", (json_int_t)sqlite3_column_int64(st, 0), "title", cp_json_text(st, 1), "status",
-				     cp_json_text(st, 2), "level", cp_json_text(st, 3), "target", cp_json_text(st, 4),
-				     "territory", terr, "start", cp_json_text(st, 8), "end", cp_json_text(st, 9),
-				     "organisation", cp_json_text(st, 10), "themes", themes, "counts", "evidence",
-				     (json_int_t)sqlite3_column_int64(st, 12), "barriers",
-				     (json_int_t)sqlite3_column_int64(st, 13), "recommendations",
-				     (json_int_t)sqlite3_column_int64(st, 14), "stakeholders",
-				     (json_int_t)sqlite3_column_int64(st, 15), "events",
-				     (json_int_t)sqlite3_column_int64(st, 16), "updated_at", cp_json_text(st, 11)));
+		    a, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o}",
+		                 "id", (json_int_t)sqlite3_column_int64(st, 0), "title", cp_json_text(st, 1), "status",
+		                 cp_json_text(st, 2), "level", cp_json_text(st, 3), "target", cp_json_text(st, 4),
+		                 "territory", terr, "start", cp_json_text(st, 8), "end", cp_json_text(st, 9),
+		                 "organisation", cp_json_text(st, 10), "themes", themes, "counts", "evidence",
+		                 (json_int_t)sqlite3_column_int64(st, 12), "barriers",
+		                 (json_int_t)sqlite3_column_int64(st, 13), "recommendations",
+		                 (json_int_t)sqlite3_column_int64(st, 14), "stakeholders",
+		                 (json_int_t)sqlite3_column_int64(st, 15), "events",
+		                 (json_int_t)sqlite3_column_int64(st, 16), "updated_at", cp_json_text(st, 11)));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

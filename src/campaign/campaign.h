@@ -28,21 +28,22 @@
 #include "base/err.h"
 
 /* The values each field accepts, NULL-terminated, in the order to offer them. */
-extern const char *const campaign_levels[];         /* commune, province, region, national */
-extern const char *const campaign_statuses[];       /* preparing, active, won, closed */
-extern const char *const campaign_member_roles[];   /* lead, member, observer */
-extern const char *const campaign_severities[];     /* low, medium, high */
-extern const char *const campaign_priorities[];     /* high, medium, low */
-extern const char *const campaign_feasibilities[];  /* easy, medium, hard */
-extern const char *const campaign_stakeholder_types[]; /* council, ministry, administration, association, business, media, donor, other */
-extern const char *const campaign_positions[];      /* ally, neutral, opponent */
-extern const char *const campaign_event_types[];    /* meeting, submission, answer, other */
+extern const char *const campaign_levels[];        /* commune, province, region, national */
+extern const char *const campaign_statuses[];      /* preparing, active, won, closed */
+extern const char *const campaign_member_roles[];  /* lead, member, observer */
+extern const char *const campaign_severities[];    /* low, medium, high */
+extern const char *const campaign_priorities[];    /* high, medium, low */
+extern const char *const campaign_feasibilities[]; /* easy, medium, hard */
+/* council, ministry, administration, association, business, media, donor, other */
+extern const char *const campaign_stakeholder_types[];
+extern const char *const campaign_positions[];   /* ally, neutral, opponent */
+extern const char *const campaign_event_types[]; /* meeting, submission, answer, other */
 /* Whether value is one of list. */
 int campaign_one_of(const char *value, const char *const *list);
 
 /* Longest texts, in characters. */
-#define CAMPAIGN_TITLE_MAX 200 /* titles, names, targets, authorities, affected */
-#define CAMPAIGN_TEXT_MAX 4000 /* goals, descriptions, recommendations, notes */
+#define CAMPAIGN_TITLE_MAX 200  /* titles, names, targets, authorities, affected */
+#define CAMPAIGN_TEXT_MAX  4000 /* goals, descriptions, recommendations, notes */
 
 /* What is wrong with the values given to a write function, field by field. */
 #define CAMPAIGN_PROBLEMS_MAX 12
@@ -62,21 +63,21 @@ struct campaign_fields {
 	const char *territory; /* a code of data/territory (see territory.h), of the level's kind; none for national */
 	const char *target;    /* the authority the campaign addresses */
 	const char *status;    /* preparing (the default), active, won, closed */
-	const char *start, *end; /* YYYY-MM-DD, real dates, the end not before the start */
-	const char *org;       /* the lead organisation's name (made if new) */
+	const char *start, *end;   /* YYYY-MM-DD, real dates, the end not before the start */
+	const char *org;           /* the lead organisation's name (made if new) */
 	const char *const *themes; /* theme keys, each known (campaign_theme_set adds one) */
 	size_t nthemes;
-	int set_themes;        /* when updating: replace the themes with these (even none) */
+	int set_themes; /* when updating: replace the themes with these (even none) */
 };
 
 /* Checks f as campaign_create (id 0) or campaign_update (id) would; 0 or ERR_USAGE. */
 int campaign_check(sqlite3 *db, long long id, const struct campaign_fields *f, struct campaign_problems *problems,
-		   struct err *e);
+                   struct err *e);
 /* A new campaign (a title is needed); *id receives its number. by_user (0: nobody) becomes its lead. */
 int campaign_create(sqlite3 *db, const struct campaign_fields *f, long long by_user, long long *id,
-		    struct campaign_problems *problems, struct err *e);
+                    struct campaign_problems *problems, struct err *e);
 int campaign_update(sqlite3 *db, long long id, const struct campaign_fields *f, struct campaign_problems *problems,
-		    struct err *e);
+                    struct err *e);
 /* Removes a campaign and its whole case file. */
 int campaign_delete(sqlite3 *db, long long id, struct err *e);
 /* ERR_NOTFOUND (naming the number) unless the campaign exists. */
@@ -130,48 +131,48 @@ int campaign_json(sqlite3 *db, long long id, json_t **out, struct err *e);
  * be NULL). ERR_NOTFOUND for an unknown passage, ERR_EXISTS when it is already pinned there.
  */
 int campaign_evidence_pin(sqlite3 *db, long long campaign_id, long long passage_id, const char *note, const char *by,
-			  long long *id, struct err *e);
+                          long long *id, struct err *e);
 int campaign_evidence_note(sqlite3 *db, long long id, const char *note, struct err *e);
 
 /* ---- barriers, recommendations, stakeholders, events ---- */
 
 struct campaign_barrier {
 	const char *title, *description, *affected;
-	const char *severity; /* low, medium (the default), high */
-	const char *theme;    /* a theme key */
+	const char *severity;      /* low, medium (the default), high */
+	const char *theme;         /* a theme key */
 	const long long *evidence; /* evidence of the same campaign */
 	size_t nevidence;
-	int set_evidence;     /* when updating: replace the links with these */
+	int set_evidence; /* when updating: replace the links with these */
 };
 int campaign_barrier_add(sqlite3 *db, long long campaign_id, const struct campaign_barrier *b, long long *id,
-			 struct campaign_problems *problems, struct err *e);
+                         struct campaign_problems *problems, struct err *e);
 int campaign_barrier_update(sqlite3 *db, long long id, const struct campaign_barrier *b,
-			    struct campaign_problems *problems, struct err *e);
+                            struct campaign_problems *problems, struct err *e);
 
 struct campaign_recommendation {
 	const char *text, *authority;
-	const char *priority;    /* high, medium (the default), low */
-	const char *feasibility; /* easy, medium (the default), hard */
+	const char *priority;      /* high, medium (the default), low */
+	const char *feasibility;   /* easy, medium (the default), hard */
 	const long long *barriers; /* the barriers it answers, of the same campaign */
 	size_t nbarriers;
 	int set_barriers;
 };
 int campaign_recommendation_add(sqlite3 *db, long long campaign_id, const struct campaign_recommendation *r,
-				long long *id, struct campaign_problems *problems, struct err *e);
+                                long long *id, struct campaign_problems *problems, struct err *e);
 int campaign_recommendation_update(sqlite3 *db, long long id, const struct campaign_recommendation *r,
-				   struct campaign_problems *problems, struct err *e);
+                                   struct campaign_problems *problems, struct err *e);
 
 struct campaign_stakeholder {
 	const char *name;
-	const char *type;     /* one of campaign_stakeholder_types; other by default */
+	const char *type;             /* one of campaign_stakeholder_types; other by default */
 	const char *power, *interest; /* whole numbers from 1 to 5, as typed; 3 by default */
-	const char *position; /* ally, neutral (the default), opponent */
+	const char *position;         /* ally, neutral (the default), opponent */
 	const char *notes;
 };
 int campaign_stakeholder_add(sqlite3 *db, long long campaign_id, const struct campaign_stakeholder *s, long long *id,
-			     struct campaign_problems *problems, struct err *e);
+                             struct campaign_problems *problems, struct err *e);
 int campaign_stakeholder_update(sqlite3 *db, long long id, const struct campaign_stakeholder *s,
-				struct campaign_problems *problems, struct err *e);
+                                struct campaign_problems *problems, struct err *e);
 
 struct campaign_event {
 	const char *date;  /* YYYY-MM-DD, needed */
@@ -180,12 +181,18 @@ struct campaign_event {
 	const char *notes;
 };
 int campaign_event_add(sqlite3 *db, long long campaign_id, const struct campaign_event *ev, long long *id,
-		       struct campaign_problems *problems, struct err *e);
+                       struct campaign_problems *problems, struct err *e);
 int campaign_event_update(sqlite3 *db, long long id, const struct campaign_event *ev,
-			  struct campaign_problems *problems, struct err *e);
+                          struct campaign_problems *problems, struct err *e);
 
 /* The kinds of items of a case file, for what every kind shares. */
-enum campaign_item { CAMPAIGN_EVIDENCE, CAMPAIGN_BARRIER, CAMPAIGN_RECOMMENDATION, CAMPAIGN_STAKEHOLDER, CAMPAIGN_EVENT };
+enum campaign_item {
+	CAMPAIGN_EVIDENCE,
+	CAMPAIGN_BARRIER,
+	CAMPAIGN_RECOMMENDATION,
+	CAMPAIGN_STAKEHOLDER,
+	CAMPAIGN_EVENT
+};
 /* "evidence", "barrier", "recommendation", "stakeholder", "event" */
 const char *campaign_item_name(enum campaign_item kind);
 /* The campaign an item belongs to, in *campaign_id; ERR_NOTFOUND when there is no such item. */
@@ -197,17 +204,17 @@ int campaign_item_remove(sqlite3 *db, enum campaign_item kind, long long id, str
 
 /* The words of the grid, in the page's language (the caller's strings, kept as they are). */
 struct campaign_grid_labels {
-	const char *lang;        /* the language of the words ("ar", "fr"...) */
-	int rtl;                 /* drawn for a right-to-left page: interest grows towards the left */
-	const char *title;       /* the drawing's <title> */
-	const char *desc;        /* the start of its <desc>, before the list of stakeholders */
+	const char *lang;             /* the language of the words ("ar", "fr"...) */
+	int rtl;                      /* drawn for a right-to-left page: interest grows towards the left */
+	const char *title;            /* the drawing's <title> */
+	const char *desc;             /* the start of its <desc>, before the list of stakeholders */
 	const char *power, *interest; /* the axes */
 	const char *low, *high;
 	/* the quadrants: high power and low interest, high power and high interest, low power
 	 * and low interest, low power and high interest */
 	const char *keep_satisfied, *manage_closely, *monitor, *keep_informed;
 	const char *ally, *neutral, *opponent;
-	const char *none;        /* said when there is no stakeholder */
+	const char *none; /* said when there is no stakeholder */
 };
 /*
  * The stakeholders of a campaign as an SVG drawing (a new string the caller frees): each
@@ -217,7 +224,7 @@ struct campaign_grid_labels {
  * alternative), and role="img". Every text is escaped for XML.
  */
 int campaign_grid_svg(sqlite3 *db, long long campaign_id, const struct campaign_grid_labels *l, char **svg,
-		      struct err *e);
+                      struct err *e);
 
 /* ---- moving a case file between workspaces ---- */
 
@@ -228,11 +235,11 @@ int campaign_grid_svg(sqlite3 *db, long long campaign_id, const struct campaign_
 int campaign_export(sqlite3 *db, long long id, json_t **out, struct err *e);
 
 struct campaign_import_report {
-	long long id;       /* the new campaign */
-	int evidence;       /* pinned passages */
-	int relinked;       /* of which found in this hub (same document hash and passage place) */
+	long long id;        /* the new campaign */
+	int evidence;        /* pinned passages */
+	int relinked;        /* of which found in this hub (same document hash and passage place) */
 	int members_skipped; /* members whose login this workspace does not have */
-	int themes_added;   /* themes this workspace did not have */
+	int themes_added;    /* themes this workspace did not have */
 };
 /*
  * Takes in a case file made by campaign_export (text of len bytes; name is the file's name
@@ -244,5 +251,5 @@ struct campaign_import_report {
  * ...") and changes nothing.
  */
 int campaign_import(sqlite3 *db, const char *text, size_t len, const char *name, struct campaign_import_report *rep,
-		    struct err *e);
+                    struct err *e);
 #endif

@@ -17,12 +17,12 @@
 #include "base/banned.h"
 
 /* The drawing's geometry, in viewBox units. */
-#define W 480
-#define PLOT_H 320
-#define TOP 8
-#define AXIS 34 /* room for the power axis, on the start side */
-#define END_PAD 8
-#define PLOT_W (W - AXIS - END_PAD)
+#define W          480
+#define PLOT_H     320
+#define TOP        8
+#define AXIS       34 /* room for the power axis, on the start side */
+#define END_PAD    8
+#define PLOT_W     (W - AXIS - END_PAD)
 #define NAME_CHARS 16
 
 static void xml_text(struct buf *b, const char *s)
@@ -85,11 +85,26 @@ static void shape(struct buf *b, const char *position, double x, double y)
 	if (!strcmp(position, "ally"))
 		buf_appendf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"#1b7f3b\" stroke=\"#fff\"/>", x, y);
 	else if (!strcmp(position, "opponent"))
-		buf_appendf(b, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fZ\" fill=\"#b3261e\" stroke=\"#fff\"/>", x, y - 8,
-			    x + 8, y + 6, x - 8, y + 6);
+		buf_appendf(b, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fZ\" fill=\"#b3261e\" stroke=\"#fff\"/>", x,
+		            y - 8, x + 8, y + 6, x - 8, y + 6);
 	else
-		buf_appendf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"13\" height=\"13\" fill=\"#4f5b62\" stroke=\"#fff\"/>",
-			    x - 6.5, y - 6.5);
+		buf_appendf(b,
+		            "<rect x=\"%.1f\" y=\"%.1f\" width=\"13\" height=\"13\" fill=\"#4f5b62\" stroke=\"#fff\"/>",
+		            x - 6.5, y - 6.5);
+}
+
+/* Whether a text reads right to left: its first letter of a strong direction is Arabic or Hebrew. */
+static int text_rtl(const char *s, int fallback)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= 0xC3 && *p <= 0xD5))
+			return 0; /* Latin (with accents), Greek, Cyrillic */
+		if (*p >= 0xD6 && *p <= 0xDF)
+			return 1; /* Hebrew, Arabic, Syriac, Thaana, N'Ko */
+		if (*p == 0xEF && p[1] >= 0xAC && p[1] <= 0xBB)
+			return 1; /* Arabic presentation forms */
+	}
+	return fallback;
 }
 
 static const char *position_label(const struct campaign_grid_labels *l, const char *position)
@@ -98,7 +113,7 @@ static const char *position_label(const struct campaign_grid_labels *l, const ch
 }
 
 int campaign_grid_svg(sqlite3 *db, long long campaign_id, const struct campaign_grid_labels *l, char **svg,
-		      struct err *e)
+                      struct err *e)
 {
 	*svg = NULL;
 	if (campaign_exists(db, campaign_id, e))
@@ -106,7 +121,7 @@ int campaign_grid_svg(sqlite3 *db, long long campaign_id, const struct campaign_
 	struct sh *v = NULL;
 	size_t n = 0, alloc = 0;
 	sqlite3_stmt *st = db_prepare(db, "SELECT name, type, position, power, interest FROM stakeholders "
-					  "WHERE campaign_id = ?1 ORDER BY id");
+	                                  "WHERE campaign_id = ?1 ORDER BY id");
 	sqlite3_bind_int64(st, 1, campaign_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		v = xgrow(v, &alloc, n + 1, sizeof(*v));
@@ -123,11 +138,12 @@ int campaign_grid_svg(sqlite3 *db, long long campaign_id, const struct campaign_
 	const char *anchor_end = "end"; /* with direction set, "end" is the line's end on either page */
 	const char *comma = l->rtl ? "، " : ", ";
 	struct buf b = BUF_INIT;
-	buf_appendf(&b,
-		    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"grid-svg\" viewBox=\"0 0 %d %d\" role=\"img\" "
-		    "aria-labelledby=\"grid-title-%lld grid-desc-%lld\" direction=\"%s\" font-family=\"Noto Naskh Arabic, "
-		    "Noto Sans, sans-serif\" font-size=\"13\"",
-		    W, height, campaign_id, campaign_id, l->rtl ? "rtl" : "ltr");
+	buf_appendf(
+	    &b,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"grid-svg\" viewBox=\"0 0 %d %d\" role=\"img\" "
+	    "aria-labelledby=\"grid-title-%lld grid-desc-%lld\" direction=\"%s\" font-family=\"Noto Naskh Arabic, "
+	    "Noto Sans, sans-serif\" font-size=\"13\"",
+	    W, height, campaign_id, campaign_id, l->rtl ? "rtl" : "ltr");
 	if (l->lang) {
 		buf_appends(&b, " xml:lang=\"");
 		xml_text(&b, l->lang);
@@ -160,51 +176,56 @@ int campaign_grid_svg(sqlite3 *db, long long campaign_id, const struct campaign_
 		double fx, fy; /* the quadrant's start corner, as fractions */
 		const char *fill, *label;
 	} quads[] = {
-		{0, 0, "#f3f1ea", l->keep_satisfied},
-		{0.5, 0, "#e3efe9", l->manage_closely},
-		{0, 0.5, "#f7f7f7", l->monitor},
-		{0.5, 0.5, "#eef2f6", l->keep_informed},
+	    {0, 0, "#f3f1ea", l->keep_satisfied},
+	    {0.5, 0, "#e3efe9", l->manage_closely},
+	    {0, 0.5, "#f7f7f7", l->monitor},
+	    {0.5, 0.5, "#eef2f6", l->keep_informed},
 	};
 	for (size_t q = 0; q < ARRAY_SIZE(quads); q++) {
 		double x0 = px(l, quads[q].fx), x1 = px(l, quads[q].fx + 0.5);
 		double y0 = TOP + quads[q].fy * PLOT_H;
 		buf_appendf(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
-			    x0 < x1 ? x0 : x1, y0, half_w, half_h, quads[q].fill);
+		            x0 < x1 ? x0 : x1, y0, half_w, half_h, quads[q].fill);
 		/* the quadrant's name in its outer corner, away from the middle where stakeholders crowd */
 		double tx = (quads[q].fx == 0 ? px(l, 0.02) : px(l, 0.98));
 		double ty = quads[q].fy == 0 ? y0 + 16 : y0 + half_h - 8;
-		buf_appendf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"#4a5560\" font-size=\"12\">", tx, ty,
-			    quads[q].fx == 0 ? "start" : anchor_end);
+		buf_appendf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"#4a5560\" font-size=\"12\">", tx,
+		            ty, quads[q].fx == 0 ? "start" : anchor_end);
 		xml_text(&b, quads[q].label);
 		buf_appends(&b, "</text>");
 	}
 	buf_appendf(&b,
-		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#8a949c\"/>"
-		    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#8a949c\" stroke-dasharray=\"4 3\"/>"
-		    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#8a949c\" stroke-dasharray=\"4 3\"/>",
-		    l->rtl ? END_PAD : AXIS, TOP, PLOT_W, PLOT_H, px(l, 0.5), TOP, px(l, 0.5), TOP + PLOT_H,
-		    l->rtl ? END_PAD : AXIS, TOP + half_h, l->rtl ? W - AXIS : W - END_PAD, TOP + half_h);
+	            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#8a949c\"/>"
+	            "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#8a949c\" stroke-dasharray=\"4 3\"/>"
+	            "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#8a949c\" stroke-dasharray=\"4 3\"/>",
+	            l->rtl ? END_PAD : AXIS, TOP, PLOT_W, PLOT_H, px(l, 0.5), TOP, px(l, 0.5), TOP + PLOT_H,
+	            l->rtl ? END_PAD : AXIS, TOP + half_h, l->rtl ? W - AXIS : W - END_PAD, TOP + half_h);
 
 	/* The axes: power on the start side, read upwards; interest under the plot. */
 	double ax = l->rtl ? W - AXIS / 2.0 + 4 : AXIS / 2.0 - 4;
-	buf_appendf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\" "
-			"transform=\"rotate(-90 %.1f %d)\">",
-		    ax, TOP + PLOT_H / 2, ax, TOP + PLOT_H / 2);
+	buf_appendf(&b,
+	            "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\" "
+	            "transform=\"rotate(-90 %.1f %d)\">",
+	            ax, TOP + PLOT_H / 2, ax, TOP + PLOT_H / 2);
 	xml_text(&b, l->power);
 	buf_appends(&b, "</text>");
-	buf_appendf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#4a5560\">", ax, TOP + 12);
+	buf_appendf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#4a5560\">", ax,
+	            TOP + 12);
 	xml_text(&b, l->high);
-	buf_appendf(&b, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#4a5560\">", ax,
-		    TOP + PLOT_H - 4);
+	buf_appendf(&b, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#4a5560\">",
+	            ax, TOP + PLOT_H - 4);
 	xml_text(&b, l->low);
 	buf_appends(&b, "</text>");
 	int ay = TOP + PLOT_H + 20;
-	buf_appendf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"start\" font-size=\"11\" fill=\"#4a5560\">", px(l, 0), ay);
+	buf_appendf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"start\" font-size=\"11\" fill=\"#4a5560\">", px(l, 0),
+	            ay);
 	xml_text(&b, l->low);
-	buf_appendf(&b, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\">", px(l, 0.5), ay);
+	buf_appendf(&b, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\">", px(l, 0.5),
+	            ay);
 	xml_text(&b, l->interest);
 	buf_appendf(&b, " %s</text>", l->rtl ? "←" : "→");
-	buf_appendf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" fill=\"#4a5560\">", px(l, 1), ay);
+	buf_appendf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" fill=\"#4a5560\">", px(l, 1),
+	            ay);
 	xml_text(&b, l->high);
 	buf_appends(&b, "</text>");
 
@@ -233,8 +254,13 @@ int campaign_grid_svg(sqlite3 *db, long long campaign_id, const struct campaign_
 		xml_text(&b, position_label(l, v[i].position));
 		buf_appends(&b, "</title>");
 		shape(&b, v[i].position, x, y);
-		buf_appendf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"start\" font-size=\"12\" fill=\"#1f2a30\">",
-			    l->rtl ? x - 10 : x + 10, y + 4);
+		/* the name on the line's end side of its mark, in its own direction */
+		int name_rtl = text_rtl(v[i].name, l->rtl);
+		buf_appendf(&b,
+		            "<text x=\"%.1f\" y=\"%.1f\" direction=\"%s\" text-anchor=\"%s\" font-size=\"12\" "
+		            "fill=\"#1f2a30\">",
+		            l->rtl ? x - 10 : x + 10, y + 4, name_rtl ? "rtl" : "ltr",
+		            name_rtl == l->rtl ? "start" : "end");
 		xml_clipped(&b, v[i].name, NAME_CHARS);
 		buf_appends(&b, "</text></g>");
 	}

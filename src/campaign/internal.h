@@ -19,7 +19,7 @@ int cp_result(const struct campaign_problems *p, struct err *e);
 void cp_text(struct campaign_problems *p, const char *field, const char *s, size_t max, int multiline, int required);
 /* Checks value against list (NULL passes; "" passes when may_clear). */
 void cp_choice(struct campaign_problems *p, const char *field, const char *value, const char *const *list,
-	       int may_clear);
+               int may_clear);
 /* Whether s is a real date written YYYY-MM-DD. */
 int cp_date_valid(const char *s);
 /* Checks a date (NULL passes; "" passes when may_clear). */

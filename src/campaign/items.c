@@ -12,11 +12,11 @@
 static const struct {
 	const char *name, *table;
 } items[] = {
-	[CAMPAIGN_EVIDENCE] = {"evidence", "evidence"},
-	[CAMPAIGN_BARRIER] = {"barrier", "barriers"},
-	[CAMPAIGN_RECOMMENDATION] = {"recommendation", "recommendations"},
-	[CAMPAIGN_STAKEHOLDER] = {"stakeholder", "stakeholders"},
-	[CAMPAIGN_EVENT] = {"event", "campaign_events"},
+    [CAMPAIGN_EVIDENCE] = {"evidence", "evidence"},
+    [CAMPAIGN_BARRIER] = {"barrier", "barriers"},
+    [CAMPAIGN_RECOMMENDATION] = {"recommendation", "recommendations"},
+    [CAMPAIGN_STAKEHOLDER] = {"stakeholder", "stakeholders"},
+    [CAMPAIGN_EVENT] = {"event", "campaign_events"},
 };
 
 const char *campaign_item_name(enum campaign_item kind)
@@ -69,7 +69,7 @@ static int belongs(sqlite3 *db, const char *table, long long id, long long campa
 
 /* Checks that every id of a list is an item of table in the campaign. */
 static void check_links(sqlite3 *db, struct campaign_problems *p, const char *field, const char *table,
-			const char *what, const long long *ids, size_t n, long long campaign_id)
+                        const char *what, const long long *ids, size_t n, long long campaign_id)
 {
 	for (size_t i = 0; i < n; i++)
 		if (ids[i] <= 0 || !belongs(db, table, ids[i], campaign_id))
@@ -78,7 +78,7 @@ static void check_links(sqlite3 *db, struct campaign_problems *p, const char *fi
 
 /* Replaces the links of one item: DELETE then INSERT of (id, ids[i]). */
 static int set_links(sqlite3 *db, const char *del, const char *ins, long long id, const long long *ids, size_t n,
-		     struct err *e)
+                     struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(db, del);
 	sqlite3_bind_int64(st, 1, id);
@@ -110,7 +110,7 @@ static struct campaign_problems *problems_or(struct campaign_problems *p, struct
 /* ---- evidence ---- */
 
 int campaign_evidence_pin(sqlite3 *db, long long campaign_id, long long passage_id, const char *note, const char *by,
-			  long long *id, struct err *e)
+                          long long *id, struct err *e)
 {
 	if (campaign_exists(db, campaign_id, e))
 		return ERR_NOTFOUND;
@@ -123,23 +123,25 @@ int campaign_evidence_pin(sqlite3 *db, long long campaign_id, long long passage_
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	if (!found)
-		return err_set(e, ERR_NOTFOUND, "there is no passage %lld in the hub (search shows each passage's number)",
-			       passage_id);
+		return err_set(e, ERR_NOTFOUND,
+		               "there is no passage %lld in the hub (search shows each passage's number)", passage_id);
 	st = db_prepare(db, "SELECT id FROM evidence WHERE campaign_id = ?1 AND passage_id = ?2");
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_int64(st, 2, passage_id);
 	long long have = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (have)
-		return err_set(e, ERR_EXISTS, "passage %lld is already on the evidence board of campaign %lld (evidence %lld)",
-			       passage_id, campaign_id, have);
+		return err_set(e, ERR_EXISTS,
+		               "passage %lld is already on the evidence board of campaign %lld (evidence %lld)",
+		               passage_id, campaign_id, have);
 	int outer;
 	if (cp_begin(db, &outer, e))
 		return ERR_DB;
-	st = db_prepare(db, "INSERT INTO evidence(campaign_id, passage_id, doc_title, doc_issuer, doc_date, doc_kind, "
-			    "doc_hash, seq, page, article, text, note, pinned_by) "
-			    "SELECT ?1, p.id, d.title, d.issuer, d.date, d.kind, d.hash, p.seq, p.page, p.article, p.text, "
-			    "?3, ?4 FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id = ?2");
+	st = db_prepare(db,
+	                "INSERT INTO evidence(campaign_id, passage_id, doc_title, doc_issuer, doc_date, doc_kind, "
+	                "doc_hash, seq, page, article, text, note, pinned_by) "
+	                "SELECT ?1, p.id, d.title, d.issuer, d.date, d.kind, d.hash, p.seq, p.page, p.article, p.text, "
+	                "?3, ?4 FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id = ?2");
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_int64(st, 2, passage_id);
 	db_bind_text(st, 3, note ? note : "");
@@ -173,7 +175,7 @@ int campaign_evidence_note(sqlite3 *db, long long id, const char *note, struct e
 /* ---- barriers ---- */
 
 static void check_barrier(sqlite3 *db, const struct campaign_barrier *b, long long cid, int updating,
-			  struct campaign_problems *p)
+                          struct campaign_problems *p)
 {
 	cp_text(p, "title", b->title, CAMPAIGN_TITLE_MAX, 0, !updating || b->title);
 	cp_text(p, "description", b->description, CAMPAIGN_TEXT_MAX, 1, 0);
@@ -183,17 +185,19 @@ static void check_barrier(sqlite3 *db, const struct campaign_barrier *b, long lo
 		sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM themes WHERE key = ?1");
 		db_bind_text(st, 1, b->theme);
 		if (sqlite3_step(st) != SQLITE_ROW)
-			cp_add(p, "theme", "\"%s\" is not a theme of this workspace (see: asurif campaign theme list)", b->theme);
+			cp_add(p, "theme", "\"%s\" is not a theme of this workspace (see: asurif campaign theme list)",
+			       b->theme);
 		sqlite3_finalize(st);
 	}
 	check_links(db, p, "evidence", "evidence", "evidence", b->evidence, b->nevidence, cid);
 }
 
 static const char barrier_links_del[] = "DELETE FROM barrier_evidence WHERE barrier_id = ?1";
-static const char barrier_links_ins[] = "INSERT OR IGNORE INTO barrier_evidence(barrier_id, evidence_id) VALUES (?1, ?2)";
+static const char barrier_links_ins[] =
+    "INSERT OR IGNORE INTO barrier_evidence(barrier_id, evidence_id) VALUES (?1, ?2)";
 
 int campaign_barrier_add(sqlite3 *db, long long campaign_id, const struct campaign_barrier *b, long long *id,
-			 struct campaign_problems *problems, struct err *e)
+                         struct campaign_problems *problems, struct err *e)
 {
 	struct campaign_problems local;
 	struct campaign_problems *p = problems_or(problems, &local);
@@ -206,7 +210,7 @@ int campaign_barrier_add(sqlite3 *db, long long campaign_id, const struct campai
 	if (cp_begin(db, &outer, e))
 		return ERR_DB;
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO barriers(campaign_id, title, description, affected, severity, "
-					  "theme_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	                                  "theme_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	sqlite3_bind_int64(st, 1, campaign_id);
 	db_bind_text(st, 2, b->title);
 	db_bind_text(st, 3, b->description ? b->description : "");
@@ -217,13 +221,13 @@ int campaign_barrier_add(sqlite3 *db, long long campaign_id, const struct campai
 	if (!failed) {
 		*id = sqlite3_last_insert_rowid(db);
 		failed = set_links(db, barrier_links_del, barrier_links_ins, *id, b->evidence, b->nevidence, e) ||
-			 cp_touch(db, campaign_id, e);
+		         cp_touch(db, campaign_id, e);
 	}
 	return cp_end(db, outer, failed, e);
 }
 
 int campaign_barrier_update(sqlite3 *db, long long id, const struct campaign_barrier *b,
-			    struct campaign_problems *problems, struct err *e)
+                            struct campaign_problems *problems, struct err *e)
 {
 	struct campaign_problems local;
 	struct campaign_problems *p = problems_or(problems, &local);
@@ -236,9 +240,10 @@ int campaign_barrier_update(sqlite3 *db, long long id, const struct campaign_bar
 	int outer;
 	if (cp_begin(db, &outer, e))
 		return ERR_DB;
-	sqlite3_stmt *st = db_prepare(db, "UPDATE barriers SET title = coalesce(?2, title), description = coalesce(?3, "
-					  "description), affected = coalesce(?4, affected), severity = coalesce(?5, severity), "
-					  "theme_key = CASE WHEN ?6 IS NULL THEN theme_key ELSE nullif(?6, '') END WHERE id = ?1");
+	sqlite3_stmt *st =
+	    db_prepare(db, "UPDATE barriers SET title = coalesce(?2, title), description = coalesce(?3, "
+	                   "description), affected = coalesce(?4, affected), severity = coalesce(?5, severity), "
+	                   "theme_key = CASE WHEN ?6 IS NULL THEN theme_key ELSE nullif(?6, '') END WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, b->title);
 	db_bind_text(st, 3, b->description);
@@ -246,15 +251,16 @@ int campaign_barrier_update(sqlite3 *db, long long id, const struct campaign_bar
 	db_bind_text(st, 5, b->severity);
 	db_bind_text(st, 6, b->theme);
 	int failed = cp_step_done(db, st, e) ||
-		     (b->set_evidence && set_links(db, barrier_links_del, barrier_links_ins, id, b->evidence, b->nevidence, e)) ||
-		     cp_touch(db, cid, e);
+	             (b->set_evidence &&
+	              set_links(db, barrier_links_del, barrier_links_ins, id, b->evidence, b->nevidence, e)) ||
+	             cp_touch(db, cid, e);
 	return cp_end(db, outer, failed, e);
 }
 
 /* ---- recommendations ---- */
 
 static void check_recommendation(sqlite3 *db, const struct campaign_recommendation *r, long long cid, int updating,
-				 struct campaign_problems *p)
+                                 struct campaign_problems *p)
 {
 	cp_text(p, "text", r->text, CAMPAIGN_TEXT_MAX, 1, !updating || r->text);
 	cp_text(p, "authority", r->authority, CAMPAIGN_TITLE_MAX, 0, 0);
@@ -265,10 +271,10 @@ static void check_recommendation(sqlite3 *db, const struct campaign_recommendati
 
 static const char rec_links_del[] = "DELETE FROM recommendation_barriers WHERE recommendation_id = ?1";
 static const char rec_links_ins[] =
-	"INSERT OR IGNORE INTO recommendation_barriers(recommendation_id, barrier_id) VALUES (?1, ?2)";
+    "INSERT OR IGNORE INTO recommendation_barriers(recommendation_id, barrier_id) VALUES (?1, ?2)";
 
 int campaign_recommendation_add(sqlite3 *db, long long campaign_id, const struct campaign_recommendation *r,
-				long long *id, struct campaign_problems *problems, struct err *e)
+                                long long *id, struct campaign_problems *problems, struct err *e)
 {
 	struct campaign_problems local;
 	struct campaign_problems *p = problems_or(problems, &local);
@@ -280,8 +286,9 @@ int campaign_recommendation_add(sqlite3 *db, long long campaign_id, const struct
 	int outer;
 	if (cp_begin(db, &outer, e))
 		return ERR_DB;
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO recommendations(campaign_id, text, authority, priority, feasibility) "
-					  "VALUES (?1, ?2, ?3, ?4, ?5)");
+	sqlite3_stmt *st =
+	    db_prepare(db, "INSERT INTO recommendations(campaign_id, text, authority, priority, feasibility) "
+	                   "VALUES (?1, ?2, ?3, ?4, ?5)");
 	sqlite3_bind_int64(st, 1, campaign_id);
 	db_bind_text(st, 2, r->text);
 	db_bind_text(st, 3, r->authority ? r->authority : "");
@@ -291,13 +298,13 @@ int campaign_recommendation_add(sqlite3 *db, long long campaign_id, const struct
 	if (!failed) {
 		*id = sqlite3_last_insert_rowid(db);
 		failed = set_links(db, rec_links_del, rec_links_ins, *id, r->barriers, r->nbarriers, e) ||
-			 cp_touch(db, campaign_id, e);
+		         cp_touch(db, campaign_id, e);
 	}
 	return cp_end(db, outer, failed, e);
 }
 
 int campaign_recommendation_update(sqlite3 *db, long long id, const struct campaign_recommendation *r,
-				   struct campaign_problems *problems, struct err *e)
+                                   struct campaign_problems *problems, struct err *e)
 {
 	struct campaign_problems local;
 	struct campaign_problems *p = problems_or(problems, &local);
@@ -311,16 +318,17 @@ int campaign_recommendation_update(sqlite3 *db, long long id, const struct campa
 	if (cp_begin(db, &outer, e))
 		return ERR_DB;
 	sqlite3_stmt *st = db_prepare(db, "UPDATE recommendations SET text = coalesce(?2, text), authority = "
-					  "coalesce(?3, authority), priority = coalesce(?4, priority), feasibility = "
-					  "coalesce(?5, feasibility) WHERE id = ?1");
+	                                  "coalesce(?3, authority), priority = coalesce(?4, priority), feasibility = "
+	                                  "coalesce(?5, feasibility) WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, r->text);
 	db_bind_text(st, 3, r->authority);
 	db_bind_text(st, 4, r->priority);
 	db_bind_text(st, 5, r->feasibility);
-	int failed = cp_step_done(db, st, e) ||
-		     (r->set_barriers && set_links(db, rec_links_del, rec_links_ins, id, r->barriers, r->nbarriers, e)) ||
-		     cp_touch(db, cid, e);
+	int failed =
+	    cp_step_done(db, st, e) ||
+	    (r->set_barriers && set_links(db, rec_links_del, rec_links_ins, id, r->barriers, r->nbarriers, e)) ||
+	    cp_touch(db, cid, e);
 	return cp_end(db, outer, failed, e);
 }
 
@@ -346,7 +354,7 @@ static void check_stakeholder(const struct campaign_stakeholder *s, int updating
 }
 
 int campaign_stakeholder_add(sqlite3 *db, long long campaign_id, const struct campaign_stakeholder *s, long long *id,
-			     struct campaign_problems *problems, struct err *e)
+                             struct campaign_problems *problems, struct err *e)
 {
 	struct campaign_problems local;
 	struct campaign_problems *p = problems_or(problems, &local);
@@ -358,8 +366,9 @@ int campaign_stakeholder_add(sqlite3 *db, long long campaign_id, const struct ca
 	int outer;
 	if (cp_begin(db, &outer, e))
 		return ERR_DB;
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO stakeholders(campaign_id, name, type, power, interest, position, "
-					  "notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	sqlite3_stmt *st =
+	    db_prepare(db, "INSERT INTO stakeholders(campaign_id, name, type, power, interest, position, "
+	                   "notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	sqlite3_bind_int64(st, 1, campaign_id);
 	db_bind_text(st, 2, s->name);
 	db_bind_text(st, 3, cp_nonempty(s->type) ? s->type : "other");
@@ -376,7 +385,7 @@ int campaign_stakeholder_add(sqlite3 *db, long long campaign_id, const struct ca
 }
 
 int campaign_stakeholder_update(sqlite3 *db, long long id, const struct campaign_stakeholder *s,
-				struct campaign_problems *problems, struct err *e)
+                                struct campaign_problems *problems, struct err *e)
 {
 	struct campaign_problems local;
 	struct campaign_problems *p = problems_or(problems, &local);
@@ -389,9 +398,10 @@ int campaign_stakeholder_update(sqlite3 *db, long long id, const struct campaign
 	int outer;
 	if (cp_begin(db, &outer, e))
 		return ERR_DB;
-	sqlite3_stmt *st = db_prepare(db, "UPDATE stakeholders SET name = coalesce(?2, name), type = coalesce(?3, type), "
-					  "power = coalesce(?4, power), interest = coalesce(?5, interest), position = "
-					  "coalesce(?6, position), notes = coalesce(?7, notes) WHERE id = ?1");
+	sqlite3_stmt *st =
+	    db_prepare(db, "UPDATE stakeholders SET name = coalesce(?2, name), type = coalesce(?3, type), "
+	                   "power = coalesce(?4, power), interest = coalesce(?5, interest), position = "
+	                   "coalesce(?6, position), notes = coalesce(?7, notes) WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, s->name);
 	db_bind_text(st, 3, s->type);
@@ -418,7 +428,7 @@ static void check_event(const struct campaign_event *ev, int updating, struct ca
 }
 
 int campaign_event_add(sqlite3 *db, long long campaign_id, const struct campaign_event *ev, long long *id,
-		       struct campaign_problems *problems, struct err *e)
+                       struct campaign_problems *problems, struct err *e)
 {
 	struct campaign_problems local;
 	struct campaign_problems *p = problems_or(problems, &local);
@@ -431,7 +441,7 @@ int campaign_event_add(sqlite3 *db, long long campaign_id, const struct campaign
 	if (cp_begin(db, &outer, e))
 		return ERR_DB;
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO campaign_events(campaign_id, date, type, title, notes) "
-					  "VALUES (?1, ?2, ?3, ?4, ?5)");
+	                                  "VALUES (?1, ?2, ?3, ?4, ?5)");
 	sqlite3_bind_int64(st, 1, campaign_id);
 	db_bind_text(st, 2, ev->date);
 	db_bind_text(st, 3, cp_nonempty(ev->type) ? ev->type : "other");
@@ -446,7 +456,7 @@ int campaign_event_add(sqlite3 *db, long long campaign_id, const struct campaign
 }
 
 int campaign_event_update(sqlite3 *db, long long id, const struct campaign_event *ev,
-			  struct campaign_problems *problems, struct err *e)
+                          struct campaign_problems *problems, struct err *e)
 {
 	struct campaign_problems local;
 	struct campaign_problems *p = problems_or(problems, &local);
@@ -459,8 +469,9 @@ int campaign_event_update(sqlite3 *db, long long id, const struct campaign_event
 	int outer;
 	if (cp_begin(db, &outer, e))
 		return ERR_DB;
-	sqlite3_stmt *st = db_prepare(db, "UPDATE campaign_events SET date = coalesce(?2, date), type = coalesce(?3, type), "
-					  "title = coalesce(?4, title), notes = coalesce(?5, notes) WHERE id = ?1");
+	sqlite3_stmt *st =
+	    db_prepare(db, "UPDATE campaign_events SET date = coalesce(?2, date), type = coalesce(?3, type), "
+	                   "title = coalesce(?4, title), notes = coalesce(?5, notes) WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, ev->date);
 	db_bind_text(st, 3, ev->type);

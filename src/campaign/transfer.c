@@ -14,7 +14,7 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-#define FORMAT_NAME "asurif-campaign"
+#define FORMAT_NAME    "asurif-campaign"
 #define FORMAT_VERSION 1
 
 int campaign_export(sqlite3 *db, long long id, json_t **out, struct err *e)
@@ -48,7 +48,7 @@ static char *field_path(const char *array, size_t i, const char *key)
  * field for any other type.
  */
 static int get_text(struct reader *rd, json_t *o, const char *array, size_t i, const char *key, int required,
-		    const char **out)
+                    const char **out)
 {
 	json_t *v = json_object_get(o, key);
 	*out = NULL;
@@ -72,7 +72,7 @@ static int get_text(struct reader *rd, json_t *o, const char *array, size_t i, c
 
 /* A whole number at o.key within [min, max]; def when absent or null and not required. */
 static int get_int(struct reader *rd, json_t *o, const char *array, size_t i, const char *key, long long min,
-		   long long max, int required, long long def, long long *out)
+                   long long max, int required, long long def, long long *out)
 {
 	json_t *v = json_object_get(o, key);
 	*out = def;
@@ -160,7 +160,7 @@ static void idmap_release(struct idmap *m)
 
 /* The ids listed at o.key, mapped through m: ERR_FORMAT for an id the file does not have. */
 static int get_links(struct reader *rd, json_t *o, const char *array, size_t i, const char *key, const char *what,
-		     const struct idmap *m, long long **ids, size_t *n)
+                     const struct idmap *m, long long **ids, size_t *n)
 {
 	json_t *v = json_object_get(o, key);
 	*ids = NULL;
@@ -182,7 +182,8 @@ static int get_links(struct reader *rd, json_t *o, const char *array, size_t i, 
 		if (!to) {
 			char msg[160];
 			if (json_is_integer(x))
-				snprintf(msg, sizeof(msg), "%s %lld is not in the file", what, (long long)json_integer_value(x));
+				snprintf(msg, sizeof(msg), "%s %lld is not in the file", what,
+				         (long long)json_integer_value(x));
 			else
 				snprintf(msg, sizeof(msg), "the %s are given by their numbers", what);
 			free(*ids);
@@ -200,7 +201,7 @@ done:
 }
 
 static int import_themes(sqlite3 *db, struct reader *rd, json_t *root, const char ***keys, size_t *nkeys,
-			 struct campaign_import_report *rep)
+                         struct campaign_import_report *rep)
 {
 	json_t *themes;
 	if (get_array(rd, root, "themes", &themes))
@@ -211,7 +212,8 @@ static int import_themes(sqlite3 *db, struct reader *rd, json_t *root, const cha
 	json_array_foreach(themes, i, t)
 	{
 		const char *key, *names[3];
-		if (get_text(rd, t, "themes", i, "key", 1, &key) || get_text(rd, t, "themes", i, "name_ar", 0, &names[0]) ||
+		if (get_text(rd, t, "themes", i, "key", 1, &key) ||
+		    get_text(rd, t, "themes", i, "name_ar", 0, &names[0]) ||
 		    get_text(rd, t, "themes", i, "name_fr", 0, &names[1]) ||
 		    get_text(rd, t, "themes", i, "name_en", 0, &names[2]))
 			return ERR_FORMAT;
@@ -230,8 +232,11 @@ static int import_themes(sqlite3 *db, struct reader *rd, json_t *root, const cha
 			for (int k = 0; k < 3; k++)
 				if (names[k] && *names[k] && campaign_theme_set(db, key, langs[k], names[k], rd->e)) {
 					struct campaign_problems p = {0};
-					cp_add(&p, langs[k][0] == 'a' ? "name_ar" : langs[k][0] == 'f' ? "name_fr" : "name_en", "%s",
-					       rd->e->msg);
+					cp_add(&p,
+					       langs[k][0] == 'a'   ? "name_ar"
+					       : langs[k][0] == 'f' ? "name_fr"
+					                            : "name_en",
+					       "%s", rd->e->msg);
 					return refused(rd, "themes", i, &p);
 				}
 			rep->themes_added++;
@@ -242,7 +247,7 @@ static int import_themes(sqlite3 *db, struct reader *rd, json_t *root, const cha
 }
 
 static int import_campaign(sqlite3 *db, struct reader *rd, json_t *root, const char **themes, size_t nthemes,
-			   long long *id)
+                           long long *id)
 {
 	struct campaign_fields f = {0};
 	if (get_text(rd, root, NULL, 0, "title", 1, &f.title) || get_text(rd, root, NULL, 0, "goal", 0, &f.goal) ||
@@ -275,7 +280,7 @@ static int import_campaign(sqlite3 *db, struct reader *rd, json_t *root, const c
 }
 
 static int import_members(sqlite3 *db, struct reader *rd, json_t *root, long long id,
-			  struct campaign_import_report *rep)
+                          struct campaign_import_report *rep)
 {
 	json_t *members;
 	if (get_array(rd, root, "members", &members))
@@ -285,7 +290,8 @@ static int import_members(sqlite3 *db, struct reader *rd, json_t *root, long lon
 	json_array_foreach(members, i, m)
 	{
 		const char *login, *role;
-		if (get_text(rd, m, "members", i, "login", 0, &login) || get_text(rd, m, "members", i, "role", 1, &role))
+		if (get_text(rd, m, "members", i, "login", 0, &login) ||
+		    get_text(rd, m, "members", i, "role", 1, &role))
 			return ERR_FORMAT;
 		if (!campaign_one_of(role, campaign_member_roles)) {
 			char *p = field_path("members", i, "role");
@@ -308,7 +314,7 @@ static int import_members(sqlite3 *db, struct reader *rd, json_t *root, long lon
 }
 
 static int import_evidence(sqlite3 *db, struct reader *rd, json_t *root, long long id, struct idmap *map,
-			   struct campaign_import_report *rep)
+                           struct campaign_import_report *rep)
 {
 	json_t *arr;
 	if (get_array(rd, root, "evidence", &arr))
@@ -328,7 +334,8 @@ static int import_evidence(sqlite3 *db, struct reader *rd, json_t *root, long lo
 		    get_int(rd, o, "evidence", i, "seq", 1, 1 << 30, 1, 0, &seq) ||
 		    get_int(rd, o, "evidence", i, "page", 0, 1 << 30, 0, 0, &page) ||
 		    get_text(rd, o, "evidence", i, "article", 0, &article) ||
-		    get_text(rd, o, "evidence", i, "text", 1, &text) || get_text(rd, o, "evidence", i, "note", 0, &note) ||
+		    get_text(rd, o, "evidence", i, "text", 1, &text) ||
+		    get_text(rd, o, "evidence", i, "note", 0, &note) ||
 		    get_text(rd, o, "evidence", i, "pinned_by", 0, &by) ||
 		    get_text(rd, o, "evidence", i, "pinned_at", 0, &at))
 			return ERR_FORMAT;
@@ -349,15 +356,16 @@ static int import_evidence(sqlite3 *db, struct reader *rd, json_t *root, long lo
 			return refused(rd, "evidence", i, &p);
 		/* the same passage in this hub: a document with the same content, the passage at the same place */
 		sqlite3_stmt *st = db_prepare(db, "SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id "
-						  "WHERE d.hash = ?1 AND p.seq = ?2");
+		                                  "WHERE d.hash = ?1 AND p.seq = ?2");
 		db_bind_text(st, 1, hash);
 		sqlite3_bind_int64(st, 2, seq);
 		long long passage = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 		sqlite3_finalize(st);
-		st = db_prepare(db, "INSERT INTO evidence(campaign_id, passage_id, doc_title, doc_issuer, doc_date, doc_kind, "
-				    "doc_hash, seq, page, article, text, note, pinned_by, pinned_at) VALUES (?1, ?2, ?3, ?4, "
-				    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, coalesce(?14, strftime('%Y-%m-%dT%H:%M:%SZ', "
-				    "'now')))");
+		st = db_prepare(
+		    db, "INSERT INTO evidence(campaign_id, passage_id, doc_title, doc_issuer, doc_date, doc_kind, "
+		        "doc_hash, seq, page, article, text, note, pinned_by, pinned_at) VALUES (?1, ?2, ?3, ?4, "
+		        "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, coalesce(?14, strftime('%Y-%m-%dT%H:%M:%SZ', "
+		        "'now')))");
 		sqlite3_bind_int64(st, 1, id);
 		if (passage)
 			sqlite3_bind_int64(st, 2, passage);
@@ -383,7 +391,7 @@ static int import_evidence(sqlite3 *db, struct reader *rd, json_t *root, long lo
 }
 
 static int import_barriers(sqlite3 *db, struct reader *rd, json_t *root, long long id, const struct idmap *evidence,
-			   struct idmap *map)
+                           struct idmap *map)
 {
 	json_t *arr;
 	if (get_array(rd, root, "barriers", &arr))
@@ -421,7 +429,7 @@ static int import_barriers(sqlite3 *db, struct reader *rd, json_t *root, long lo
 }
 
 static int import_recommendations(sqlite3 *db, struct reader *rd, json_t *root, long long id,
-				  const struct idmap *barriers)
+                                  const struct idmap *barriers)
 {
 	json_t *arr;
 	if (get_array(rd, root, "recommendations", &arr))
@@ -487,8 +495,10 @@ static int import_events(sqlite3 *db, struct reader *rd, json_t *root, long long
 	{
 		struct campaign_event ev = {0};
 		long long nid = 0;
-		if (get_text(rd, o, "events", i, "date", 1, &ev.date) || get_text(rd, o, "events", i, "type", 0, &ev.type) ||
-		    get_text(rd, o, "events", i, "title", 1, &ev.title) || get_text(rd, o, "events", i, "notes", 0, &ev.notes))
+		if (get_text(rd, o, "events", i, "date", 1, &ev.date) ||
+		    get_text(rd, o, "events", i, "type", 0, &ev.type) ||
+		    get_text(rd, o, "events", i, "title", 1, &ev.title) ||
+		    get_text(rd, o, "events", i, "notes", 0, &ev.notes))
 			return ERR_FORMAT;
 		struct campaign_problems p = {0};
 		if (campaign_event_add(db, id, &ev, &nid, &p, rd->e))
@@ -501,7 +511,8 @@ static int import_events(sqlite3 *db, struct reader *rd, json_t *root, long long
 static int import_dates(sqlite3 *db, struct reader *rd, json_t *root, long long id)
 {
 	const char *created, *updated;
-	if (get_text(rd, root, NULL, 0, "created_at", 0, &created) || get_text(rd, root, NULL, 0, "updated_at", 0, &updated))
+	if (get_text(rd, root, NULL, 0, "created_at", 0, &created) ||
+	    get_text(rd, root, NULL, 0, "updated_at", 0, &updated))
 		return ERR_FORMAT;
 	struct campaign_problems p = {0};
 	cp_text(&p, "created_at", created, 40, 0, 0);
@@ -509,7 +520,7 @@ static int import_dates(sqlite3 *db, struct reader *rd, json_t *root, long long 
 	if (p.n)
 		return refused(rd, NULL, 0, &p);
 	sqlite3_stmt *st = db_prepare(db, "UPDATE campaigns SET created_at = coalesce(?2, created_at), "
-					  "updated_at = coalesce(?3, updated_at) WHERE id = ?1");
+	                                  "updated_at = coalesce(?3, updated_at) WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, created);
 	db_bind_text(st, 3, updated);
@@ -517,7 +528,7 @@ static int import_dates(sqlite3 *db, struct reader *rd, json_t *root, long long 
 }
 
 int campaign_import(sqlite3 *db, const char *text, size_t len, const char *name, struct campaign_import_report *rep,
-		    struct err *e)
+                    struct err *e)
 {
 	memset(rep, 0, sizeof(*rep));
 	struct reader rd = {name ? name : "the file", e};
@@ -525,7 +536,7 @@ int campaign_import(sqlite3 *db, const char *text, size_t len, const char *name,
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return err_set(e, ERR_FORMAT, "%s: line %d, column %d: %s (is the file whole?)", rd.name, jerr.line,
-			       jerr.column, jerr.text);
+		               jerr.column, jerr.text);
 	const char **themes = NULL;
 	size_t nthemes = 0;
 	struct idmap evidence = {0}, barriers = {0};
@@ -537,8 +548,9 @@ int campaign_import(sqlite3 *db, const char *text, size_t len, const char *name,
 		goto done;
 	}
 	if (get_text(&rd, root, NULL, 0, "format", 1, &format) || strcmp(format, FORMAT_NAME)) {
-		r = bad(&rd, "format", "this is not a campaign exported by asurif campaign export (\"format\": "
-				       "\"" FORMAT_NAME "\")");
+		r = bad(&rd, "format",
+		        "this is not a campaign exported by asurif campaign export (\"format\": "
+		        "\"" FORMAT_NAME "\")");
 		goto done;
 	}
 	if (get_int(&rd, root, NULL, 0, "version", 1, 1 << 20, 1, 0, &version)) {
@@ -546,8 +558,8 @@ int campaign_import(sqlite3 *db, const char *text, size_t len, const char *name,
 		goto done;
 	}
 	if (version > FORMAT_VERSION) {
-		r = err_set(e, ERR_FORMAT, "%s: version: the file is of version %lld; this program reads version %d", rd.name,
-			    version, FORMAT_VERSION);
+		r = err_set(e, ERR_FORMAT, "%s: version: the file is of version %lld; this program reads version %d",
+		            rd.name, version, FORMAT_VERSION);
 		goto done;
 	}
 	if ((r = cp_begin(db, &outer, e)))

@@ -92,7 +92,7 @@ static const char **texts_of(const struct args *a, int opt, size_t *n, int *give
 
 /* The numbers of a repeatable option (--evidence 3 --evidence 5); -1 after a usage message. */
 static int ids_of(const char *cmd, const struct args *a, int opt, const char *name, long long **out, size_t *n,
-		  int *given)
+                  int *given)
 {
 	*out = xcalloc((size_t)a->nrep + 1, sizeof(**out));
 	*n = 0;
@@ -105,9 +105,9 @@ static int ids_of(const char *cmd, const struct args *a, int opt, const char *na
 		long long v = cli_parse_int(s);
 		if (v <= 0) {
 			cli_usage_error(cmd, "--%s wants the number of %s, not \"%s\"", name,
-					opt == OPT_EVIDENCE ? "a pinned passage (see: asurif evidence list)"
-							    : "a barrier (see: asurif barrier list)",
-					s);
+			                opt == OPT_EVIDENCE ? "a pinned passage (see: asurif evidence list)"
+			                                    : "a barrier (see: asurif barrier list)",
+			                s);
 			free(*out);
 			*out = NULL;
 			return -1;
@@ -144,7 +144,10 @@ static void print_ids(json_t *ids)
 {
 	size_t i;
 	json_t *x;
-	json_array_foreach(ids, i, x) printf("%s%lld", i ? ", " : "", (long long)json_integer_value(x));
+	json_array_foreach(ids, i, x)
+	{
+		printf("%s%lld", i ? ", " : "", (long long)json_integer_value(x));
+	}
 }
 
 /* Text clipped to about max characters on one line. */
@@ -213,8 +216,8 @@ static void print_recommendations(json_t *arr)
 	json_t *o;
 	json_array_foreach(arr, i, o)
 	{
-		printf("  [%lld] %s\n      priority %s, feasibility %s", num(o, "id"), str(o, "text"), str(o, "priority"),
-		       str(o, "feasibility"));
+		printf("  [%lld] %s\n      priority %s, feasibility %s", num(o, "id"), str(o, "text"),
+		       str(o, "priority"), str(o, "feasibility"));
 		if (*str(o, "authority"))
 			printf(", to %s", str(o, "authority"));
 		if (json_array_size(json_object_get(o, "barriers"))) {
@@ -231,8 +234,8 @@ static void print_stakeholders(json_t *arr)
 	json_t *o;
 	json_array_foreach(arr, i, o)
 	{
-		printf("  [%lld] %s  (%s) power %lld, interest %lld, %s\n", num(o, "id"), str(o, "name"), str(o, "type"),
-		       num(o, "power"), num(o, "interest"), str(o, "position"));
+		printf("  [%lld] %s  (%s) power %lld, interest %lld, %s\n", num(o, "id"), str(o, "name"),
+		       str(o, "type"), num(o, "power"), num(o, "interest"), str(o, "position"));
 		if (*str(o, "notes"))
 			printf("      %s\n", str(o, "notes"));
 	}
@@ -261,7 +264,10 @@ static void print_case_file(json_t *c)
 		printf("  themes      ");
 		size_t i;
 		json_t *t;
-		json_array_foreach(themes, i, t) printf("%s%s", i ? ", " : "", str(t, "key"));
+		json_array_foreach(themes, i, t)
+		{
+			printf("%s%s", i ? ", " : "", str(t, "key"));
+		}
 		printf("\n");
 	}
 	if (*str(c, "level"))
@@ -280,7 +286,8 @@ static void print_case_file(json_t *c)
 	if (*str(c, "target"))
 		printf("  target      %s\n", str(c, "target"));
 	if (*str(c, "start") || *str(c, "end"))
-		printf("  dates       %s to %s\n", *str(c, "start") ? str(c, "start") : "?", *str(c, "end") ? str(c, "end") : "?");
+		printf("  dates       %s to %s\n", *str(c, "start") ? str(c, "start") : "?",
+		       *str(c, "end") ? str(c, "end") : "?");
 	json_t *org = json_object_get(c, "organisation");
 	if (json_is_object(org))
 		printf("  lead        %s\n", str(org, "name"));
@@ -289,7 +296,10 @@ static void print_case_file(json_t *c)
 		printf("  members     ");
 		size_t i;
 		json_t *m;
-		json_array_foreach(members, i, m) printf("%s%s (%s)", i ? ", " : "", str(m, "login"), str(m, "role"));
+		json_array_foreach(members, i, m)
+		{
+			printf("%s%s (%s)", i ? ", " : "", str(m, "login"), str(m, "role"));
+		}
 		printf("\n");
 	}
 	printf("  changed     %s\n", str(c, "updated_at"));
@@ -297,11 +307,11 @@ static void print_case_file(json_t *c)
 		const char *key, *title;
 		void (*print)(json_t *);
 	} parts[] = {
-		{"evidence", "Evidence", print_evidence},
-		{"barriers", "Barriers", print_barriers},
-		{"recommendations", "Recommendations", print_recommendations},
-		{"stakeholders", "Stakeholders", print_stakeholders},
-		{"events", "Timeline", print_events},
+	    {"evidence", "Evidence", print_evidence},
+	    {"barriers", "Barriers", print_barriers},
+	    {"recommendations", "Recommendations", print_recommendations},
+	    {"stakeholders", "Stakeholders", print_stakeholders},
+	    {"events", "Timeline", print_events},
 	};
 	for (size_t k = 0; k < sizeof(parts) / sizeof(*parts); k++) {
 		json_t *arr = json_object_get(c, parts[k].key);
@@ -353,9 +363,9 @@ static int apply_members(const char *cmd, struct hub *h, const struct args *a, l
 	return 0;
 }
 
-static const char *const campaign_ops = ALLOW(O(OPT_JSON), O(OPT_TITLE), O(OPT_GOAL), O(OPT_THEME), O(OPT_LEVEL),
-					      O(OPT_TERRITORY), O(OPT_TARGET), O(OPT_ORG), O(OPT_START), O(OPT_END),
-					      O(OPT_STATUS), O(OPT_MEMBER));
+static const char *const campaign_ops =
+    ALLOW(O(OPT_JSON), O(OPT_TITLE), O(OPT_GOAL), O(OPT_THEME), O(OPT_LEVEL), O(OPT_TERRITORY), O(OPT_TARGET),
+          O(OPT_ORG), O(OPT_START), O(OPT_END), O(OPT_STATUS), O(OPT_MEMBER));
 
 static int campaign_new(int argc, char **argv)
 {
@@ -453,8 +463,8 @@ static int campaign_list(int argc, char **argv)
 		       str(c, "title"));
 		if (json_is_object(t))
 			printf("  [%s]", str(t, "name_fr"));
-		printf("  (%lld evidence, %lld barriers, %lld recommendations)\n", num(n, "evidence"), num(n, "barriers"),
-		       num(n, "recommendations"));
+		printf("  (%lld evidence, %lld barriers, %lld recommendations)\n", num(n, "evidence"),
+		       num(n, "barriers"), num(n, "recommendations"));
 	}
 	json_decref(list);
 	return EXIT_OK;
@@ -577,9 +587,9 @@ static int campaign_import_cmd(int argc, char **argv)
 	if (r)
 		return cli_error(&e);
 	if (a.json) {
-		cli_print_json(json_pack("{s:I, s:i, s:i, s:i, s:i}", "id", (json_int_t)rep.id, "evidence", rep.evidence,
-					 "relinked", rep.relinked, "members_skipped", rep.members_skipped, "themes_added",
-					 rep.themes_added));
+		cli_print_json(json_pack("{s:I, s:i, s:i, s:i, s:i}", "id", (json_int_t)rep.id, "evidence",
+		                         rep.evidence, "relinked", rep.relinked, "members_skipped", rep.members_skipped,
+		                         "themes_added", rep.themes_added));
 		return EXIT_OK;
 	}
 	printf("campaign %lld imported: %d pinned passage%s, %d found in this hub", rep.id, rep.evidence,
@@ -603,7 +613,8 @@ static int campaign_theme(int argc, char **argv)
 	if (r)
 		return r;
 	if (!op || (strcmp(op, "add") && strcmp(op, "list")))
-		return cli_usage_error("campaign", "campaign theme add KEY --name NAME [--lang ar|fr|en], or campaign theme list");
+		return cli_usage_error("campaign",
+		                       "campaign theme add KEY --name NAME [--lang ar|fr|en], or campaign theme list");
 	struct hub *h = NULL;
 	struct err e = ERR_INIT;
 	if (!strcmp(op, "add")) {
@@ -633,8 +644,11 @@ static int campaign_theme(int argc, char **argv)
 	}
 	size_t i;
 	json_t *t;
-	json_array_foreach(themes, i, t) printf("%-16s %s / %s / %s  (%lld campaigns)\n", str(t, "key"), str(t, "name_ar"),
-						str(t, "name_fr"), str(t, "name_en"), num(t, "campaigns"));
+	json_array_foreach(themes, i, t)
+	{
+		printf("%-16s %s / %s / %s  (%lld campaigns)\n", str(t, "key"), str(t, "name_ar"), str(t, "name_fr"),
+		       str(t, "name_en"), num(t, "campaigns"));
+	}
 	json_decref(themes);
 	return EXIT_OK;
 }
@@ -646,9 +660,9 @@ int cmd_campaign(int argc, char **argv)
 		const char *name;
 		int (*run)(int, char **);
 	} subs[] = {
-		{"new", campaign_new},	       {"list", campaign_list},		  {"show", campaign_show},
-		{"edit", campaign_edit},       {"rm", campaign_rm},		  {"export", campaign_export_cmd},
-		{"import", campaign_import_cmd}, {"theme", campaign_theme},
+	    {"new", campaign_new},           {"list", campaign_list},   {"show", campaign_show},
+	    {"edit", campaign_edit},         {"rm", campaign_rm},       {"export", campaign_export_cmd},
+	    {"import", campaign_import_cmd}, {"theme", campaign_theme},
 	};
 	for (size_t i = 0; sub && i < sizeof(subs) / sizeof(*subs); i++)
 		if (!strcmp(sub, subs[i].name))
@@ -656,7 +670,8 @@ int cmd_campaign(int argc, char **argv)
 	if (cli_wants_help("campaign", argc, argv))
 		return EXIT_OK;
 	if (sub)
-		return cli_usage_error("campaign", "\"%s\" is not one of: new, list, show, edit, rm, export, import, theme", sub);
+		return cli_usage_error("campaign",
+		                       "\"%s\" is not one of: new, list, show, edit, rm, export, import, theme", sub);
 	return cli_usage_error("campaign", "say what to do: new, list, show, edit, rm, export, import or theme");
 }
 
@@ -809,19 +824,25 @@ static int barrier_write(int argc, char **argv, int editing)
 {
 	struct args a;
 	int r = cli_parse("barrier", argc, argv,
-			  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_TITLE), O(OPT_DESCRIPTION), O(OPT_AFFECTED),
-				O(OPT_SEVERITY), O(OPT_THEME), O(OPT_EVIDENCE)),
-			  &a);
+	                  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_TITLE), O(OPT_DESCRIPTION), O(OPT_AFFECTED),
+	                        O(OPT_SEVERITY), O(OPT_THEME), O(OPT_EVIDENCE)),
+	                  &a);
 	if (r)
 		return r;
 	long long id = 0, cid = 0;
 	if (editing ? !(id = edit_id("barrier", &a, argv, "barrier"))
-		    : (no_args("barrier", &a, argv) || !(cid = campaign_opt("barrier", &a))))
+	            : (no_args("barrier", &a, argv) || !(cid = campaign_opt("barrier", &a))))
 		return EXIT_USAGE;
 	if (!editing && !a.meta.title)
 		return cli_usage_error("barrier", "give the barrier a title with --title");
-	struct campaign_barrier b = {a.meta.title, cli_opt(&a, OPT_DESCRIPTION), cli_opt(&a, OPT_AFFECTED),
-				     cli_opt(&a, OPT_SEVERITY), cli_opt(&a, OPT_THEME), NULL, 0, 0};
+	struct campaign_barrier b = {a.meta.title,
+	                             cli_opt(&a, OPT_DESCRIPTION),
+	                             cli_opt(&a, OPT_AFFECTED),
+	                             cli_opt(&a, OPT_SEVERITY),
+	                             cli_opt(&a, OPT_THEME),
+	                             NULL,
+	                             0,
+	                             0};
 	long long *ids = NULL;
 	if (ids_of("barrier", &a, OPT_EVIDENCE, "evidence", &ids, &b.nevidence, &b.set_evidence))
 		return EXIT_USAGE;
@@ -832,7 +853,8 @@ static int barrier_write(int argc, char **argv, int editing)
 		return r;
 	}
 	struct err e = ERR_INIT;
-	if (editing ? campaign_barrier_update(h->db, id, &b, NULL, &e) : campaign_barrier_add(h->db, cid, &b, &id, NULL, &e))
+	if (editing ? campaign_barrier_update(h->db, id, &b, NULL, &e)
+	            : campaign_barrier_add(h->db, cid, &b, &id, NULL, &e))
 		r = core_error("barrier", &e);
 	else if (editing)
 		printf("barrier %lld saved\n", id);
@@ -865,19 +887,24 @@ static int recommend_write(int argc, char **argv, int editing)
 {
 	struct args a;
 	int r = cli_parse("recommend", argc, argv,
-			  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_TEXT), O(OPT_BARRIER), O(OPT_AUTHORITY),
-				O(OPT_PRIORITY), O(OPT_FEASIBILITY)),
-			  &a);
+	                  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_TEXT), O(OPT_BARRIER), O(OPT_AUTHORITY),
+	                        O(OPT_PRIORITY), O(OPT_FEASIBILITY)),
+	                  &a);
 	if (r)
 		return r;
 	long long id = 0, cid = 0;
 	if (editing ? !(id = edit_id("recommend", &a, argv, "recommendation"))
-		    : (no_args("recommend", &a, argv) || !(cid = campaign_opt("recommend", &a))))
+	            : (no_args("recommend", &a, argv) || !(cid = campaign_opt("recommend", &a))))
 		return EXIT_USAGE;
 	if (!editing && !cli_opt(&a, OPT_TEXT))
 		return cli_usage_error("recommend", "write the recommendation with --text");
-	struct campaign_recommendation rec = {cli_opt(&a, OPT_TEXT), cli_opt(&a, OPT_AUTHORITY), cli_opt(&a, OPT_PRIORITY),
-					      cli_opt(&a, OPT_FEASIBILITY), NULL, 0, 0};
+	struct campaign_recommendation rec = {cli_opt(&a, OPT_TEXT),
+	                                      cli_opt(&a, OPT_AUTHORITY),
+	                                      cli_opt(&a, OPT_PRIORITY),
+	                                      cli_opt(&a, OPT_FEASIBILITY),
+	                                      NULL,
+	                                      0,
+	                                      0};
 	long long *ids = NULL;
 	if (ids_of("recommend", &a, OPT_BARRIER, "barrier", &ids, &rec.nbarriers, &rec.set_barriers))
 		return EXIT_USAGE;
@@ -889,7 +916,7 @@ static int recommend_write(int argc, char **argv, int editing)
 	}
 	struct err e = ERR_INIT;
 	if (editing ? campaign_recommendation_update(h->db, id, &rec, NULL, &e)
-		    : campaign_recommendation_add(h->db, cid, &rec, &id, NULL, &e))
+	            : campaign_recommendation_add(h->db, cid, &rec, &id, NULL, &e))
 		r = core_error("recommend", &e);
 	else if (editing)
 		printf("recommendation %lld saved\n", id);
@@ -922,25 +949,29 @@ static int stakeholder_write(int argc, char **argv, int editing)
 {
 	struct args a;
 	int r = cli_parse("stakeholder", argc, argv,
-			  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_NAME), O(OPT_TYPE), O(OPT_POWER), O(OPT_INTEREST),
-				O(OPT_POSITION), O(OPT_NOTE)),
-			  &a);
+	                  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_NAME), O(OPT_TYPE), O(OPT_POWER), O(OPT_INTEREST),
+	                        O(OPT_POSITION), O(OPT_NOTE)),
+	                  &a);
 	if (r)
 		return r;
 	long long id = 0, cid = 0;
 	if (editing ? !(id = edit_id("stakeholder", &a, argv, "stakeholder"))
-		    : (no_args("stakeholder", &a, argv) || !(cid = campaign_opt("stakeholder", &a))))
+	            : (no_args("stakeholder", &a, argv) || !(cid = campaign_opt("stakeholder", &a))))
 		return EXIT_USAGE;
 	if (!editing && !a.name)
 		return cli_usage_error("stakeholder", "give the stakeholder's name with --name");
-	struct campaign_stakeholder s = {a.name, cli_opt(&a, OPT_TYPE), cli_opt(&a, OPT_POWER), cli_opt(&a, OPT_INTEREST),
-					 cli_opt(&a, OPT_POSITION), cli_opt(&a, OPT_NOTE)};
+	struct campaign_stakeholder s = {a.name,
+	                                 cli_opt(&a, OPT_TYPE),
+	                                 cli_opt(&a, OPT_POWER),
+	                                 cli_opt(&a, OPT_INTEREST),
+	                                 cli_opt(&a, OPT_POSITION),
+	                                 cli_opt(&a, OPT_NOTE)};
 	struct hub *h = NULL;
 	if ((r = cli_open_hub(a.ws, &h)))
 		return r;
 	struct err e = ERR_INIT;
 	if (editing ? campaign_stakeholder_update(h->db, id, &s, NULL, &e)
-		    : campaign_stakeholder_add(h->db, cid, &s, &id, NULL, &e))
+	            : campaign_stakeholder_add(h->db, cid, &s, &id, NULL, &e))
 		r = core_error("stakeholder", &e);
 	else if (editing)
 		printf("stakeholder %lld saved\n", id);
@@ -980,22 +1011,22 @@ static int stakeholder_grid(int argc, char **argv)
 	err_clear(&e);
 #define W(key) i18n_get(t, lang, key)
 	struct campaign_grid_labels l = {
-		lang,
-		!strcmp(i18n_direction(lang), "rtl"),
-		W("grid_title"),
-		W("grid_desc"),
-		W("stakeholder_power"),
-		W("stakeholder_interest"),
-		W("grid_low"),
-		W("grid_high"),
-		W("grid_keep_satisfied"),
-		W("grid_manage_closely"),
-		W("grid_monitor"),
-		W("grid_keep_informed"),
-		W("position_ally"),
-		W("position_neutral"),
-		W("position_opponent"),
-		W("grid_none"),
+	    lang,
+	    !strcmp(i18n_direction(lang), "rtl"),
+	    W("grid_title"),
+	    W("grid_desc"),
+	    W("stakeholder_power"),
+	    W("stakeholder_interest"),
+	    W("grid_low"),
+	    W("grid_high"),
+	    W("grid_keep_satisfied"),
+	    W("grid_manage_closely"),
+	    W("grid_monitor"),
+	    W("grid_keep_informed"),
+	    W("position_ally"),
+	    W("position_neutral"),
+	    W("position_opponent"),
+	    W("grid_none"),
 	};
 #undef W
 	char *svg = NULL;
@@ -1048,12 +1079,12 @@ static int event_write(int argc, char **argv, int editing)
 {
 	struct args a;
 	int r = cli_parse("event", argc, argv,
-			  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_DATE), O(OPT_TITLE), O(OPT_TYPE), O(OPT_NOTE)), &a);
+	                  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_DATE), O(OPT_TITLE), O(OPT_TYPE), O(OPT_NOTE)), &a);
 	if (r)
 		return r;
 	long long id = 0, cid = 0;
 	if (editing ? !(id = edit_id("event", &a, argv, "event"))
-		    : (no_args("event", &a, argv) || !(cid = campaign_opt("event", &a))))
+	            : (no_args("event", &a, argv) || !(cid = campaign_opt("event", &a))))
 		return EXIT_USAGE;
 	if (!editing && (!a.meta.date || !a.meta.title))
 		return cli_usage_error("event", "give the event's --date YYYY-MM-DD and --title");
@@ -1062,7 +1093,8 @@ static int event_write(int argc, char **argv, int editing)
 	if ((r = cli_open_hub(a.ws, &h)))
 		return r;
 	struct err e = ERR_INIT;
-	if (editing ? campaign_event_update(h->db, id, &ev, NULL, &e) : campaign_event_add(h->db, cid, &ev, &id, NULL, &e))
+	if (editing ? campaign_event_update(h->db, id, &ev, NULL, &e)
+	            : campaign_event_add(h->db, cid, &ev, &id, NULL, &e))
 		r = core_error("event", &e);
 	else if (editing)
 		printf("event %lld saved\n", id);

@@ -84,31 +84,30 @@ static void docx_runs(struct docx *x, struct buf *o, const char *text, size_t n,
 	}
 }
 
-static void docx_note_mark(struct docx *x, struct buf *o, const char *element)
+/* The endnote's number: the reference in the text (id > 0), or its mark in the endnote (id 0). */
+static void docx_note_mark(struct docx *x, struct buf *o, int id)
 {
-	buf_appendf(o, "<w:r><w:rPr><w:rStyle w:val=\"EndnoteReference\"/>%s</w:rPr><%s/></w:r>",
-		    x->rtl ? "<w:rtl/>" : "", element);
+	buf_appendf(o, "<w:r><w:rPr><w:rStyle w:val=\"EndnoteReference\"/>%s</w:rPr>", x->rtl ? "<w:rtl/>" : "");
+	if (id)
+		buf_appendf(o, "<w:endnoteReference w:id=\"%d\"/></w:r>", id);
+	else
+		buf_appends(o, "<w:endnoteRef/></w:r>");
 }
 
 /* A citation mark: the reference in the text and an endnote holding the source's line. */
 static void docx_cite(struct docx *x, struct buf *o, int n)
 {
-	const struct doc_source *s = &x->d->sources[n - 1];
 	int id = ++x->nnotes;
 
+	docx_note_mark(x, o, id);
 	buf_reset(&x->line);
-	doc_source_line(x->d, s, &x->line);
-	buf_appends(o, "<w:r><w:rPr><w:rStyle w:val=\"EndnoteReference\"/>");
-	if (x->rtl)
-		buf_appends(o, "<w:rtl/>");
-	buf_appendf(o, "</w:rPr><w:endnoteReference w:id=\"%d\"/></w:r>", id);
-
+	doc_source_line(x->d, &x->d->sources[n - 1], &x->line);
 	buf_appendf(&x->notes, "<w:endnote w:id=\"%d\">", id);
 	docx_para_open(x, &x->notes, "EndnoteText", 0, 0, "both");
-	docx_note_mark(x, &x->notes, "w:endnoteRef");
+	docx_note_mark(x, &x->notes, 0);
 	docx_runs(x, &x->notes, " ", 1, 0);
-	docx_runs(x, &x->notes, x->line.data ? x->line.data : "", x->line.len, 0);
-	buf_appends(&x->notes, "</w:p></w:endnote>");
+	docx_runs(x, &x->notes, buf_str(&x->line), x->line.len, 0);
+	buf_appends(&x->notes, "</w:p></w:endnote>\n");
 }
 
 static void docx_spans(struct docx *x, struct buf *o, const struct doc_block *b)
@@ -139,9 +138,9 @@ static int docx_num_for(struct docx *x, int ilvl, int number)
 	if (!x->num_id[ilvl] || number != x->num_next[ilvl]) {
 		x->num_id[ilvl] = 2 + x->nnums++;
 		buf_appendf(&x->nums,
-			    "<w:num w:numId=\"%d\"><w:abstractNumId w:val=\"1\"/><w:lvlOverride w:ilvl=\"%d\">"
-			    "<w:startOverride w:val=\"%d\"/></w:lvlOverride></w:num>\n",
-			    x->num_id[ilvl], ilvl, number);
+		            "<w:num w:numId=\"%d\"><w:abstractNumId w:val=\"1\"/><w:lvlOverride w:ilvl=\"%d\">"
+		            "<w:startOverride w:val=\"%d\"/></w:lvlOverride></w:num>\n",
+		            x->num_id[ilvl], ilvl, number);
 	}
 	x->num_next[ilvl] = number + 1;
 	/* Deeper lists end with an item of this level. */
@@ -150,7 +149,7 @@ static int docx_num_for(struct docx *x, int ilvl, int number)
 	return x->num_id[ilvl];
 }
 
-static void docx_block(struct docx *x, const struct doc_block *b, int as_title)
+static void docx_block(struct docx *x, const struct doc_block *b)
 {
 	char style[16];
 	int ilvl = b->level < 1 ? 0 : b->level > DOCX_LEVELS ? DOCX_LEVELS - 1 : b->level - 1;
@@ -158,30 +157,26 @@ static void docx_block(struct docx *x, const struct doc_block *b, int as_title)
 
 	if (b->type != DOC_BULLET && b->type != DOC_NUMBERED)
 		docx_lists_close(x);
-	if (as_title) {
-		docx_para_open(x, &x->body, "Title", 0, 0, "center");
-	} else {
-		switch (b->type) {
-		case DOC_HEADING:
-			snprintf(style, sizeof(style), "Heading%d", level);
-			docx_para_open(x, &x->body, style, 0, 0, "left");
-			break;
-		case DOC_BULLET:
-			for (int k = ilvl; k < DOCX_LEVELS; k++)
-				x->num_id[k] = x->num_next[k] = 0;
-			docx_para_open(x, &x->body, "ListParagraph", 1, ilvl, "both");
-			break;
-		case DOC_NUMBERED:
-			docx_para_open(x, &x->body, "ListParagraph", docx_num_for(x, ilvl, b->number), ilvl, "both");
-			break;
-		case DOC_QUOTE:
-			docx_para_open(x, &x->body, "Quote", 0, 0, "both");
-			break;
-		case DOC_PARAGRAPH:
-		default:
-			docx_para_open(x, &x->body, NULL, 0, 0, "both");
-			break;
-		}
+	switch (b->type) {
+	case DOC_HEADING:
+		snprintf(style, sizeof(style), "Heading%d", level);
+		docx_para_open(x, &x->body, style, 0, 0, "left");
+		break;
+	case DOC_BULLET:
+		for (int k = ilvl; k < DOCX_LEVELS; k++)
+			x->num_id[k] = x->num_next[k] = 0;
+		docx_para_open(x, &x->body, "ListParagraph", 1, ilvl, "both");
+		break;
+	case DOC_NUMBERED:
+		docx_para_open(x, &x->body, "ListParagraph", docx_num_for(x, ilvl, b->number), ilvl, "both");
+		break;
+	case DOC_QUOTE:
+		docx_para_open(x, &x->body, "Quote", 0, 0, "both");
+		break;
+	case DOC_PARAGRAPH:
+	default:
+		docx_para_open(x, &x->body, NULL, 0, 0, "both");
+		break;
 	}
 	docx_spans(x, &x->body, b);
 	buf_appends(&x->body, "</w:p>\n");
@@ -215,18 +210,13 @@ static void docx_annex(struct docx *x)
 static void docx_body(struct docx *x)
 {
 	const struct doc *d = x->d;
-	size_t first = 0;
 
-	if (office_title_is_first_block(d)) {
-		docx_block(x, &d->blocks[0], 1);
-		first = 1;
-	} else if (d->title && *d->title) {
+	if (d->title && *d->title)
 		docx_plain(x, "Title", "center", d->title);
-	}
 	if (d->date && *d->date)
 		docx_plain(x, "Subtitle", "center", d->date);
-	for (size_t i = first; i < d->nblocks; i++)
-		docx_block(x, &d->blocks[i], 0);
+	for (size_t i = 0; i < d->nblocks; i++)
+		docx_block(x, &d->blocks[i]);
 	docx_annex(x);
 	if (!x->body.len) /* Word wants a paragraph before the section's properties */
 		docx_plain(x, NULL, NULL, "");
@@ -250,12 +240,12 @@ static void docx_header_footer(struct docx *x, struct buf *header, struct buf *f
 		docx_runs(x, footer, " ", 1, 0);
 	}
 	buf_appendf(footer,
-		    "<w:r><w:rPr>%s</w:rPr><w:fldChar w:fldCharType=\"begin\"/></w:r>"
-		    "<w:r><w:rPr>%s</w:rPr><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>"
-		    "<w:r><w:rPr>%s</w:rPr><w:fldChar w:fldCharType=\"separate\"/></w:r>"
-		    "<w:r><w:rPr>%s</w:rPr><w:t>1</w:t></w:r>"
-		    "<w:r><w:rPr>%s</w:rPr><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>",
-		    rtl, rtl, rtl, rtl, rtl);
+	            "<w:r><w:rPr>%s</w:rPr><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+	            "<w:r><w:rPr>%s</w:rPr><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>"
+	            "<w:r><w:rPr>%s</w:rPr><w:fldChar w:fldCharType=\"separate\"/></w:r>"
+	            "<w:r><w:rPr>%s</w:rPr><w:t>1</w:t></w:r>"
+	            "<w:r><w:rPr>%s</w:rPr><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>",
+	            rtl, rtl, rtl, rtl, rtl);
 }
 
 /* The nine list levels the numbering template repeats for bullets and numbers. */
@@ -265,7 +255,7 @@ static json_t *docx_levels(void)
 	json_t *levels = json_array();
 	for (int i = 0; i < DOCX_LEVELS; i++)
 		json_array_append_new(levels, json_pack("{s:i, s:i, s:i, s:s}", "ilvl", i, "level", i + 1, "indent",
-							720 * (i + 1), "bullet", bullets[i % 2]));
+		                                        720 * (i + 1), "bullet", bullets[i % 2]));
 	return levels;
 }
 

@@ -31,10 +31,10 @@ struct odt {
 	struct buf body; /* the paragraphs of content.xml */
 	struct buf line; /* scratch: a source line */
 	int nnotes;
-	int space;                   /* the paragraph is empty so far or ends with white space */
-	int depth;                   /* lists open: each has one item open */
-	int numbered[ODT_LEVELS];    /* whether the list open at each level is numbered */
-	int num_next[ODT_LEVELS];    /* the number its next item would get */
+	int space;                /* the paragraph is empty so far or ends with white space */
+	int depth;                /* lists open: each has one item open */
+	int numbered[ODT_LEVELS]; /* whether the list open at each level is numbered */
+	int num_next[ODT_LEVELS]; /* the number its next item would get */
 };
 
 /* Text without tabs or line breaks: spaces that would collapse become <text:s/>. */
@@ -96,10 +96,11 @@ static void odt_cite(struct odt *x, struct buf *o, int n)
 
 	buf_reset(&x->line);
 	doc_source_line(x->d, &x->d->sources[n - 1], &x->line);
-	buf_appendf(o,
-		    "<text:note text:id=\"ftn%d\" text:note-class=\"endnote\"><text:note-citation>%d</text:note-citation>"
-		    "<text:note-body><text:p text:style-name=\"Endnote\">",
-		    id, id);
+	buf_appendf(
+	    o,
+	    "<text:note text:id=\"ftn%d\" text:note-class=\"endnote\"><text:note-citation>%d</text:note-citation>"
+	    "<text:note-body><text:p text:style-name=\"Endnote\">",
+	    id, id);
 	x->space = 1;
 	odt_text(x, o, buf_str(&x->line), x->line.len);
 	buf_appends(o, "</text:p></text:note-body></text:note>");
@@ -168,7 +169,7 @@ static void odt_list_item(struct odt *x, const struct doc_block *b)
 	} else {
 		odt_lists_close(x, level - 1);
 		buf_appendf(&x->body, "<text:list text:style-name=\"%s\">",
-			    numbered ? "Asurif_20_Numbers" : "Asurif_20_Bullets");
+		            numbered ? "Asurif_20_Numbers" : "Asurif_20_Bullets");
 		if (numbered && number != 1)
 			buf_appendf(&x->body, "<text:list-item text:start-value=\"%d\">", number);
 		else
@@ -183,21 +184,15 @@ static void odt_list_item(struct odt *x, const struct doc_block *b)
 	buf_appends(&x->body, "</text:p>");
 }
 
-static void odt_block(struct odt *x, const struct doc_block *b, int as_title)
+static void odt_block(struct odt *x, const struct doc_block *b)
 {
 	int level = b->level < 1 ? 1 : b->level > 3 ? 3 : b->level;
 
-	if (!as_title && (b->type == DOC_BULLET || b->type == DOC_NUMBERED)) {
+	if (b->type == DOC_BULLET || b->type == DOC_NUMBERED) {
 		odt_list_item(x, b);
 		return;
 	}
 	odt_lists_close(x, 0);
-	if (as_title) {
-		odt_para_open(x, "Title");
-		odt_spans(x, b);
-		buf_appends(&x->body, "</text:p>\n");
-		return;
-	}
 	switch (b->type) {
 	case DOC_HEADING:
 		odt_heading_open(x, level);
@@ -243,18 +238,13 @@ static void odt_annex(struct odt *x)
 static void odt_body(struct odt *x)
 {
 	const struct doc *d = x->d;
-	size_t first = 0;
 
-	if (office_title_is_first_block(d)) {
-		odt_block(x, &d->blocks[0], 1);
-		first = 1;
-	} else if (d->title && *d->title) {
+	if (d->title && *d->title)
 		odt_plain(x, "Title", d->title);
-	}
 	if (d->date && *d->date)
 		odt_plain(x, "Subtitle", d->date);
-	for (size_t i = first; i < d->nblocks; i++)
-		odt_block(x, &d->blocks[i], 0);
+	for (size_t i = 0; i < d->nblocks; i++)
+		odt_block(x, &d->blocks[i]);
 	odt_lists_close(x, 0);
 	odt_annex(x);
 	if (!x->body.len)
@@ -270,8 +260,8 @@ static json_t *odt_levels(void)
 		int hundredths = 127 * (i + 1); /* 1.27 cm a level, without locale-dependent printf */
 		char indent[32];
 		snprintf(indent, sizeof(indent), "%d.%02dcm", hundredths / 100, hundredths % 100);
-		json_array_append_new(levels,
-				      json_pack("{s:i, s:s, s:s}", "level", i + 1, "indent", indent, "bullet", bullets[i % 2]));
+		json_array_append_new(
+		    levels, json_pack("{s:i, s:s, s:s}", "level", i + 1, "indent", indent, "bullet", bullets[i % 2]));
 	}
 	return levels;
 }

@@ -220,8 +220,8 @@ static int char_dir(uint32_t c)
 	if (c < 0x80)
 		return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? DIR_LTR : DIR_NEUTRAL;
 	/* Arabic-Indic digits, the Arabic comma, the number signs and the byte order mark are weak or neutral. */
-	if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9) || c == 0x060C || (c >= 0x0600 && c <= 0x0605) ||
-	    c == 0xFEFF)
+	if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9) || c == 0x060C ||
+	    (c >= 0x0600 && c <= 0x0605) || c == 0xFEFF)
 		return DIR_NEUTRAL;
 	if ((c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC) ||
 	    (c >= 0x10800 && c <= 0x10FFF) || (c >= 0x1E800 && c <= 0x1EFFF))
@@ -296,21 +296,6 @@ int office_next_piece(const char *s, size_t n, size_t *pos, int split_dir, struc
 	p->ltr = 1;
 	*pos = end;
 	return 1;
-}
-
-/* ---- the document ---- */
-
-int office_title_is_first_block(const struct doc *d)
-{
-	struct buf t = BUF_INIT;
-	int same;
-
-	if (!d->title || !d->nblocks || d->blocks[0].type != DOC_HEADING || d->blocks[0].level != 1)
-		return 0;
-	doc_block_text(&d->blocks[0], &t);
-	same = !strcmp(buf_str(&t), d->title);
-	buf_release(&t);
-	return same;
 }
 
 /* ---- templates ---- */

@@ -90,15 +90,6 @@ struct office_piece {
  */
 int office_next_piece(const char *s, size_t n, size_t *pos, int split_dir, struct office_piece *p);
 
-/* ---- the document ---- */
-
-/*
- * 1 when the document's first block is a level-1 heading whose text is the title (what
- * doc_from_markdown makes of a "# Title" line): exporters then show that block as the title
- * rather than the title twice.
- */
-int office_title_is_first_block(const struct doc *d);
-
 /* ---- templates ---- */
 
 /*

@@ -34,15 +34,16 @@ static const char *word(struct req *r, const char *prefix, const char *value)
 
 /* A select's options: [{value, label, selected}], with an empty first option when empty_key. */
 static json_t *options(struct req *r, const char *prefix, const char *const *list, const char *current,
-		       const char *empty_key)
+                       const char *empty_key)
 {
 	json_t *a = json_array();
 	if (empty_key)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", "", "label", T(r, empty_key), "selected",
-						   !current || !*current));
+		                                   !current || !*current));
 	for (size_t i = 0; list[i]; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", list[i], "label", word(r, prefix, list[i]),
-						   "selected", current && !strcmp(current, list[i])));
+		json_array_append_new(a,
+		                      json_pack("{s:s, s:s, s:b}", "value", list[i], "label", word(r, prefix, list[i]),
+		                                "selected", current && !strcmp(current, list[i])));
 	return a;
 }
 
@@ -52,8 +53,8 @@ static json_t *score_options(const char *current)
 	static const char *const scores[] = {"1", "2", "3", "4", "5", NULL};
 	json_t *a = json_array();
 	for (size_t i = 0; scores[i]; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", scores[i], "label", scores[i], "selected",
-						   current ? !strcmp(current, scores[i]) : i == 2));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", scores[i], "label", scores[i],
+		                                   "selected", current ? !strcmp(current, scores[i]) : i == 2));
 	return a;
 }
 
@@ -151,25 +152,25 @@ static const char *problem_message(struct req *r, const char *form, const char *
 	static const struct {
 		const char *form, *field, *key;
 	} msgs[] = {
-		{"", "title", "cerr_campaign_title"},
-		{"", "territory", "cerr_territory"},
-		{"", "end", "cerr_end"},
-		{"barrier", "title", "cerr_barrier_title"},
-		{"rec", "text", "cerr_rec_text"},
-		{"sh", "name", "cerr_sh_name"},
-		{"sh", "power", "cerr_score"},
-		{"sh", "interest", "cerr_score"},
-		{"ev", "title", "cerr_ev_title"},
-		{"ev", "date", "cerr_ev_date"},
-		{NULL, "start", "cerr_date"},
-		{NULL, "goal", "cerr_long"},
-		{NULL, "description", "cerr_long"},
-		{NULL, "notes", "cerr_long"},
-		{NULL, "note", "cerr_long"},
-		{NULL, "target", "cerr_short"},
-		{NULL, "org", "cerr_short"},
-		{NULL, "affected", "cerr_short"},
-		{NULL, "authority", "cerr_short"},
+	    {"", "title", "cerr_campaign_title"},
+	    {"", "territory", "cerr_territory"},
+	    {"", "end", "cerr_end"},
+	    {"barrier", "title", "cerr_barrier_title"},
+	    {"rec", "text", "cerr_rec_text"},
+	    {"sh", "name", "cerr_sh_name"},
+	    {"sh", "power", "cerr_score"},
+	    {"sh", "interest", "cerr_score"},
+	    {"ev", "title", "cerr_ev_title"},
+	    {"ev", "date", "cerr_ev_date"},
+	    {NULL, "start", "cerr_date"},
+	    {NULL, "goal", "cerr_long"},
+	    {NULL, "description", "cerr_long"},
+	    {NULL, "notes", "cerr_long"},
+	    {NULL, "note", "cerr_long"},
+	    {NULL, "target", "cerr_short"},
+	    {NULL, "org", "cerr_short"},
+	    {NULL, "affected", "cerr_short"},
+	    {NULL, "authority", "cerr_short"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(msgs); i++)
 		if ((!msgs[i].form || !strcmp(msgs[i].form, form)) && !strcmp(msgs[i].field, field))
@@ -201,8 +202,8 @@ static int has_errors(json_t *ctx)
 
 /* ---- the campaign form ---- */
 
-static const char *const campaign_form_fields[] = {"title", "goal", "level", "territory", "territory_pick", "target",
-						    "org", "start", "end", "status", NULL};
+static const char *const campaign_form_fields[] = {
+    "title", "goal", "level", "territory", "territory_pick", "target", "org", "start", "end", "status", NULL};
 
 /* The themes as checkboxes, those in `chosen` (an array of keys) checked. */
 static json_t *theme_boxes(struct req *r, json_t *chosen)
@@ -216,9 +217,12 @@ static json_t *theme_boxes(struct req *r, json_t *chosen)
 	json_array_foreach(themes, i, t)
 	{
 		int on = 0;
-		json_array_foreach(chosen, k, c) on = on || !strcmp(json_string_value(c), str(t, "key"));
-		json_array_append_new(out, json_pack("{s:s, s:s, s:b, s:b}", "key", str(t, "key"), "name", theme_name(r, t),
-						     "checked", on, "first", i == 0));
+		json_array_foreach(chosen, k, c)
+		{
+			on = on || !strcmp(json_string_value(c), str(t, "key"));
+		}
+		json_array_append_new(out, json_pack("{s:s, s:s, s:b, s:b}", "key", str(t, "key"), "name",
+		                                     theme_name(r, t), "checked", on, "first", i == 0));
 	}
 	json_decref(themes);
 	return out;
@@ -286,15 +290,14 @@ static void resolve_territory(struct req *r, json_t *ctx, json_t *form, char **c
 	}
 	json_t *choices = json_array();
 	for (size_t i = 0; i < nv; i++) {
-		char *label = xasprintf("%s (%s) — %s%s%s", !strcmp(r->lang, "ar") ? v[i].name_ar : v[i].name_fr,
-					!strcmp(r->lang, "ar") ? v[i].name_fr : v[i].name_ar,
-					word(r, "level_", territory_level_name(v[i].level)),
-					v[i].level == TERRITORY_COMMUNE ? ", " : "",
-					v[i].level == TERRITORY_COMMUNE
-						? (!strcmp(r->lang, "ar") ? v[i].province_ar : v[i].province_fr)
-						: "");
-		json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "code", v[i].code, "label", label, "first",
-							 i == 0));
+		char *label = xasprintf(
+		    "%s (%s) — %s%s%s", !strcmp(r->lang, "ar") ? v[i].name_ar : v[i].name_fr,
+		    !strcmp(r->lang, "ar") ? v[i].name_fr : v[i].name_ar,
+		    word(r, "level_", territory_level_name(v[i].level)), v[i].level == TERRITORY_COMMUNE ? ", " : "",
+		    v[i].level == TERRITORY_COMMUNE ? (!strcmp(r->lang, "ar") ? v[i].province_ar : v[i].province_fr)
+		                                    : "");
+		json_array_append_new(choices,
+		                      json_pack("{s:s, s:s, s:b}", "code", v[i].code, "label", label, "first", i == 0));
 		free(label);
 	}
 	free(v);
@@ -304,7 +307,7 @@ static void resolve_territory(struct req *r, json_t *ctx, json_t *form, char **c
 
 /* Fills the core's fields from the campaign form (themes from the checkboxes). */
 static void campaign_fields_of(json_t *form, const char *territory, const char **themes, size_t nthemes, int editing,
-			       struct campaign_fields *f)
+                               struct campaign_fields *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->title = fv(form, "title");
@@ -325,21 +328,22 @@ static void campaign_fields_of(json_t *form, const char *territory, const char *
 
 static json_t *campaign_item(struct req *r, json_t *c)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)num(c, "id"), "title", str(c, "title"),
-			      "status", str(c, "status"), "status_label", word(r, "status_", str(c, "status")), "target",
-			      str(c, "target"), "updated", "");
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)num(c, "id"), "title",
+	                      str(c, "title"), "status", str(c, "status"), "status_label",
+	                      word(r, "status_", str(c, "status")), "target", str(c, "target"), "updated", "");
 	json_object_set_new(o, "updated", json_stringn(str(c, "updated_at"), strnlen(str(c, "updated_at"), 10)));
 	if (*str(c, "level"))
 		json_object_set_new(o, "level", json_string(word(r, "level_", str(c, "level"))));
 	json_t *t = json_object_get(c, "territory");
 	if (json_is_object(t))
 		json_object_set_new(o, "territory",
-				    json_string(!strcmp(r->lang, "ar") ? str(t, "name_ar") : str(t, "name_fr")));
+		                    json_string(!strcmp(r->lang, "ar") ? str(t, "name_ar") : str(t, "name_fr")));
 	json_t *n = json_object_get(c, "counts");
 	char *ev = page_count(r, "count_evidence", num(n, "evidence"));
 	char *ba = page_count(r, "count_barriers", num(n, "barriers"));
 	char *re = page_count(r, "count_recommendations", num(n, "recommendations"));
-	json_object_set_new(o, "counts", json_pack("{s:s, s:s, s:s}", "evidence", ev, "barriers", ba, "recommendations", re));
+	json_object_set_new(o, "counts",
+	                    json_pack("{s:s, s:s, s:s}", "evidence", ev, "barriers", ba, "recommendations", re));
 	free(ev);
 	free(ba);
 	free(re);
@@ -359,7 +363,10 @@ static int campaigns_page(struct req *r, int status, json_t *ctx)
 	json_t *items = json_array();
 	size_t i;
 	json_t *c;
-	json_array_foreach(list, i, c) json_array_append_new(items, campaign_item(r, c));
+	json_array_foreach(list, i, c)
+	{
+		json_array_append_new(items, campaign_item(r, c));
+	}
 	json_decref(list);
 	json_object_set_new(ctx, "campaigns", items);
 	json_object_set_new(ctx, "mine", json_boolean(mine));
@@ -403,16 +410,15 @@ int page_campaign_new(struct req *r)
 	add_problems(r, ctx, "", &p);
 	if (has_errors(ctx)) {
 		json_object_set_new(ctx, "new_open", json_true());
-		campaign_form_ctx(r, ctx, form, chosen);
-		chosen = NULL;
+		campaign_form_ctx(r, ctx, form, chosen); /* takes form, reads chosen */
 		rc = campaigns_page(r, 400, ctx);
 		goto done;
 	}
-	json_decref(form);
-	json_decref(ctx);
 	char target[32];
 	snprintf(target, sizeof(target), "campaign %lld", id);
 	account_audit(r->hub->db, &r->user, r->ip, "campaign-new", target, f.title);
+	json_decref(form); /* f's texts are the form's */
+	json_decref(ctx);
 	r->flash = xstrdup("campaign_created");
 	char *where = xasprintf("/campaigns/%lld", id);
 	rc = resp_redirect(r, where);
@@ -429,13 +435,26 @@ int page_campaign_theme_add(struct req *r)
 	json_t *form = read_form(r, (const char *const[]){"theme_key", "theme_name", NULL});
 	struct err e = ERR_INIT;
 	json_t *ctx = page_ctx("nav_campaigns");
-	if (campaign_theme_set(r->hub->db, fv(form, "theme_key"), NULL, fv(form, "theme_name"), &e)) {
-		if (strstr(e.msg, "key:"))
-			page_add_error(ctx, "theme_key", T(r, "cerr_theme_key"));
+	/* here a theme is added, never renamed (the command line renames) */
+	json_t *themes = NULL;
+	if (!campaign_themes_json(r->hub->db, &themes, &e)) {
+		size_t i;
+		json_t *t;
+		json_array_foreach(themes, i, t)
+		{
+			if (!strcmp(str(t, "key"), fv(form, "theme_key")))
+				page_add_error(ctx, "theme_key", T(r, "cerr_theme_exists"));
+		}
+		json_decref(themes);
+	}
+	if (!has_errors(ctx) &&
+	    campaign_theme_set(r->hub->db, fv(form, "theme_key"), NULL, fv(form, "theme_name"), &e)) {
 		if (strstr(e.msg, "name:"))
 			page_add_error(ctx, "theme_name", T(r, "cerr_short"));
-		if (!has_errors(ctx))
+		if (strstr(e.msg, "key:") || !has_errors(ctx))
 			page_add_error(ctx, "theme_key", T(r, "cerr_theme_key"));
+	}
+	if (has_errors(ctx)) {
 		json_object_set_new(ctx, "tf", form);
 		json_object_set_new(ctx, "theme_open", json_true());
 		return campaigns_page(r, 400, ctx);
@@ -453,22 +472,22 @@ int page_campaign_theme_add(struct req *r)
 static char *grid_svg(struct req *r, long long id)
 {
 	struct campaign_grid_labels l = {
-		r->lang,
-		!strcmp(i18n_direction(r->lang), "rtl"),
-		T(r, "grid_title"),
-		T(r, "grid_desc"),
-		T(r, "stakeholder_power"),
-		T(r, "stakeholder_interest"),
-		T(r, "grid_low"),
-		T(r, "grid_high"),
-		T(r, "grid_keep_satisfied"),
-		T(r, "grid_manage_closely"),
-		T(r, "grid_monitor"),
-		T(r, "grid_keep_informed"),
-		T(r, "position_ally"),
-		T(r, "position_neutral"),
-		T(r, "position_opponent"),
-		T(r, "grid_none"),
+	    r->lang,
+	    !strcmp(i18n_direction(r->lang), "rtl"),
+	    T(r, "grid_title"),
+	    T(r, "grid_desc"),
+	    T(r, "stakeholder_power"),
+	    T(r, "stakeholder_interest"),
+	    T(r, "grid_low"),
+	    T(r, "grid_high"),
+	    T(r, "grid_keep_satisfied"),
+	    T(r, "grid_manage_closely"),
+	    T(r, "grid_monitor"),
+	    T(r, "grid_keep_informed"),
+	    T(r, "position_ally"),
+	    T(r, "position_neutral"),
+	    T(r, "position_opponent"),
+	    T(r, "grid_none"),
 	};
 	char *svg = NULL;
 	struct err e = ERR_INIT;
@@ -486,7 +505,7 @@ static void decorate(struct req *r, json_t *c)
 	size_t i, k;
 	json_t *o, *x;
 	json_array_foreach(json_object_get(c, "themes"), i, o)
-		json_object_set_new(o, "name", json_string(theme_name(r, o)));
+	    json_object_set_new(o, "name", json_string(theme_name(r, o)));
 	json_t *t = json_object_get(c, "territory");
 	if (json_is_object(t)) {
 		int ar = !strcmp(r->lang, "ar");
@@ -509,10 +528,12 @@ static void decorate(struct req *r, json_t *c)
 	json_array_foreach(evidence, i, o)
 	{
 		json_object_set_new(o, "n", json_integer((json_int_t)i + 1));
-		json_object_set_new(o, "linked", json_boolean(json_is_integer(json_object_get(o, "passage_id")) &&
-								json_is_integer(json_object_get(o, "doc_id"))));
+		json_object_set_new(o, "linked",
+		                    json_boolean(json_is_integer(json_object_get(o, "passage_id")) &&
+		                                 json_is_integer(json_object_get(o, "doc_id"))));
 		json_object_set_new(o, "kind_label", json_string(word(r, "kind_", str(o, "doc_kind"))));
-		json_object_set_new(o, "pinned_day", json_stringn(str(o, "pinned_at"), strnlen(str(o, "pinned_at"), 10)));
+		json_object_set_new(o, "pinned_day",
+		                    json_stringn(str(o, "pinned_at"), strnlen(str(o, "pinned_at"), 10)));
 		if (num(o, "page") > 0) {
 			char pg[16];
 			snprintf(pg, sizeof(pg), "%lld", num(o, "page"));
@@ -526,8 +547,11 @@ static void decorate(struct req *r, json_t *c)
 	{
 		json_object_set_new(o, "n", json_integer((json_int_t)i + 1));
 		json_object_set_new(o, "severity_label", json_string(word(r, "severity_", str(o, "severity"))));
-		json_array_foreach(json_object_get(c, "themes"), k, x) if (!strcmp(str(x, "key"), str(o, "theme")))
-			json_object_set_new(o, "theme_label", json_string(str(x, "name")));
+		json_array_foreach(json_object_get(c, "themes"), k, x)
+		{
+			if (!strcmp(str(x, "key"), str(o, "theme")))
+				json_object_set_new(o, "theme_label", json_string(str(x, "name")));
+		}
 		if (*str(o, "theme") && !json_object_get(o, "theme_label"))
 			json_object_set_new(o, "theme_label", json_string(str(o, "theme")));
 		json_t *links = json_array();
@@ -535,9 +559,13 @@ static void decorate(struct req *r, json_t *c)
 		{
 			size_t j;
 			json_t *ev;
-			json_array_foreach(evidence, j, ev) if (num(ev, "id") == (long long)json_integer_value(x))
-				json_array_append_new(links, json_pack("{s:I, s:I}", "id", (json_int_t)num(ev, "id"), "n",
-								       (json_int_t)j + 1));
+			json_array_foreach(evidence, j, ev)
+			{
+				if (num(ev, "id") == (long long)json_integer_value(x))
+					json_array_append_new(links,
+					                      json_pack("{s:I, s:I}", "id", (json_int_t)num(ev, "id"),
+					                                "n", (json_int_t)j + 1));
+			}
 		}
 		json_object_set_new(o, "evidence_links", links);
 	}
@@ -545,15 +573,20 @@ static void decorate(struct req *r, json_t *c)
 	{
 		json_object_set_new(o, "n", json_integer((json_int_t)i + 1));
 		json_object_set_new(o, "priority_label", json_string(word(r, "priority_", str(o, "priority"))));
-		json_object_set_new(o, "feasibility_label", json_string(word(r, "feasibility_", str(o, "feasibility"))));
+		json_object_set_new(o, "feasibility_label",
+		                    json_string(word(r, "feasibility_", str(o, "feasibility"))));
 		json_t *links = json_array();
 		json_array_foreach(json_object_get(o, "barriers"), k, x)
 		{
 			size_t j;
 			json_t *b;
-			json_array_foreach(barriers, j, b) if (num(b, "id") == (long long)json_integer_value(x))
-				json_array_append_new(links, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)num(b, "id"), "n",
-								       (json_int_t)j + 1, "title", str(b, "title")));
+			json_array_foreach(barriers, j, b)
+			{
+				if (num(b, "id") == (long long)json_integer_value(x))
+					json_array_append_new(
+					    links, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)num(b, "id"), "n",
+					                     (json_int_t)j + 1, "title", str(b, "title")));
+			}
 		}
 		json_object_set_new(o, "barrier_links", links);
 	}
@@ -563,7 +596,7 @@ static void decorate(struct req *r, json_t *c)
 		json_object_set_new(o, "position_label", json_string(word(r, "position_", str(o, "position"))));
 	}
 	json_array_foreach(json_object_get(c, "events"), i, o)
-		json_object_set_new(o, "type_label", json_string(word(r, "evtype_", str(o, "type"))));
+	    json_object_set_new(o, "type_label", json_string(word(r, "evtype_", str(o, "type"))));
 	json_array_foreach(json_object_get(c, "members"), i, o)
 	{
 		json_object_set_new(o, "role_label", json_string(word(r, "member_role_", str(o, "role"))));
@@ -584,8 +617,8 @@ static json_t *evidence_boxes(json_t *c, const long long *checked, size_t n)
 		for (size_t k = 0; k < n; k++)
 			on = on || checked[k] == num(o, "id");
 		json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:b, s:b}", "id", (json_int_t)num(o, "id"), "n",
-						   (json_int_t)i + 1, "label", str(o, "doc_title"), "checked", on, "first",
-						   i == 0));
+		                                   (json_int_t)i + 1, "label", str(o, "doc_title"), "checked", on,
+		                                   "first", i == 0));
 	}
 	return a;
 }
@@ -601,8 +634,8 @@ static json_t *barrier_boxes(json_t *c, const long long *checked, size_t n)
 		for (size_t k = 0; k < n; k++)
 			on = on || checked[k] == num(o, "id");
 		json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:b, s:b}", "id", (json_int_t)num(o, "id"), "n",
-						   (json_int_t)i + 1, "label", str(o, "title"), "checked", on, "first",
-						   i == 0));
+		                                   (json_int_t)i + 1, "label", str(o, "title"), "checked", on, "first",
+		                                   i == 0));
 	}
 	return a;
 }
@@ -613,14 +646,16 @@ static json_t *barrier_theme_options(struct req *r, const char *current)
 	json_t *themes = NULL, *a = json_array();
 	struct err e = ERR_INIT;
 	json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", "", "label", T(r, "theme_none"), "selected",
-					   !current || !*current));
+	                                   !current || !*current));
 	if (campaign_themes_json(r->hub->db, &themes, &e))
 		return a;
 	size_t i;
 	json_t *t;
-	json_array_foreach(themes, i, t) json_array_append_new(
-		a, json_pack("{s:s, s:s, s:b}", "value", str(t, "key"), "label", theme_name(r, t), "selected",
-			     current && !strcmp(current, str(t, "key"))));
+	json_array_foreach(themes, i, t)
+	{
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", str(t, "key"), "label", theme_name(r, t),
+		                                   "selected", current && !strcmp(current, str(t, "key"))));
+	}
 	json_decref(themes);
 	return a;
 }
@@ -638,19 +673,21 @@ static void item_forms_ctx(struct req *r, json_t *ctx, json_t *c)
 	if (!json_object_get(ctx, "barrier_boxes"))
 		json_object_set_new(ctx, "barrier_boxes", barrier_boxes(c, NULL, 0));
 	json_object_set_new(ctx, "severities",
-			    options(r, "severity_", campaign_severities, bf ? fv(bf, "severity") : "medium", NULL));
+	                    options(r, "severity_", campaign_severities, bf ? fv(bf, "severity") : "medium", NULL));
 	json_object_set_new(ctx, "barrier_themes", barrier_theme_options(r, bf ? fv(bf, "theme") : NULL));
 	json_object_set_new(ctx, "priorities",
-			    options(r, "priority_", campaign_priorities, rf ? fv(rf, "priority") : "medium", NULL));
-	json_object_set_new(ctx, "feasibilities",
-			    options(r, "feasibility_", campaign_feasibilities, rf ? fv(rf, "feasibility") : "medium", NULL));
+	                    options(r, "priority_", campaign_priorities, rf ? fv(rf, "priority") : "medium", NULL));
+	json_object_set_new(
+	    ctx, "feasibilities",
+	    options(r, "feasibility_", campaign_feasibilities, rf ? fv(rf, "feasibility") : "medium", NULL));
 	json_object_set_new(ctx, "sh_types",
-			    options(r, "shtype_", campaign_stakeholder_types, sf ? fv(sf, "type") : "other", NULL));
+	                    options(r, "shtype_", campaign_stakeholder_types, sf ? fv(sf, "type") : "other", NULL));
 	json_object_set_new(ctx, "positions",
-			    options(r, "position_", campaign_positions, sf ? fv(sf, "position") : "neutral", NULL));
+	                    options(r, "position_", campaign_positions, sf ? fv(sf, "position") : "neutral", NULL));
 	json_object_set_new(ctx, "powers", score_options(sf ? fv(sf, "power") : NULL));
 	json_object_set_new(ctx, "interests", score_options(sf ? fv(sf, "interest") : NULL));
-	json_object_set_new(ctx, "ev_types", options(r, "evtype_", campaign_event_types, ef ? fv(ef, "type") : "meeting", NULL));
+	json_object_set_new(ctx, "ev_types",
+	                    options(r, "evtype_", campaign_event_types, ef ? fv(ef, "type") : "meeting", NULL));
 	json_object_set_new(ctx, "member_roles", options(r, "member_role_", campaign_member_roles, "member", NULL));
 }
 
@@ -718,14 +755,17 @@ int page_campaign_edit(struct req *r)
 	char *terr = json_is_object(t) ? territory_text(r, t) : xstrdup("");
 	json_t *org = json_object_get(c, "organisation");
 	json_t *form = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", str(c, "title"), "goal",
-				 str(c, "goal"), "level", str(c, "level"), "territory", terr, "target", str(c, "target"),
-				 "org", json_is_object(org) ? str(org, "name") : "", "start", str(c, "start"), "end",
-				 str(c, "end"), "status", str(c, "status"));
+	                         str(c, "goal"), "level", str(c, "level"), "territory", terr, "target",
+	                         str(c, "target"), "org", json_is_object(org) ? str(org, "name") : "", "start",
+	                         str(c, "start"), "end", str(c, "end"), "status", str(c, "status"));
 	free(terr);
 	json_t *chosen = json_array();
 	size_t i;
 	json_t *o;
-	json_array_foreach(json_object_get(c, "themes"), i, o) json_array_append_new(chosen, json_string(str(o, "key")));
+	json_array_foreach(json_object_get(c, "themes"), i, o)
+	{
+		json_array_append_new(chosen, json_string(str(o, "key")));
+	}
 	json_decref(c);
 	return edit_page(r, id, 200, page_ctx("nav_campaigns"), form, chosen);
 }
@@ -875,14 +915,14 @@ int page_campaign_member_add(struct req *r)
 static const struct kind {
 	const char *segment; /* in addresses: /campaigns/1/barriers */
 	enum campaign_item item;
-	const char *form;    /* the prefix of its fields */
-	const char *anchor;  /* where it shows on the campaign's page */
+	const char *form;   /* the prefix of its fields */
+	const char *anchor; /* where it shows on the campaign's page */
 } kinds[] = {
-	{"evidence", CAMPAIGN_EVIDENCE, "pin", "evidence"},
-	{"barriers", CAMPAIGN_BARRIER, "barrier", "barrier"},
-	{"recommendations", CAMPAIGN_RECOMMENDATION, "rec", "recommendation"},
-	{"stakeholders", CAMPAIGN_STAKEHOLDER, "sh", "stakeholder"},
-	{"events", CAMPAIGN_EVENT, "ev", "event"},
+    {"evidence", CAMPAIGN_EVIDENCE, "pin", "evidence"},
+    {"barriers", CAMPAIGN_BARRIER, "barrier", "barrier"},
+    {"recommendations", CAMPAIGN_RECOMMENDATION, "rec", "recommendation"},
+    {"stakeholders", CAMPAIGN_STAKEHOLDER, "sh", "stakeholder"},
+    {"events", CAMPAIGN_EVENT, "ev", "event"},
 };
 
 static const struct kind *kind_of(const char *segment)
@@ -901,11 +941,11 @@ static json_t *item_form(struct req *r, const struct kind *k)
 	static const char *const sh[] = {"name", "type", "power", "interest", "position", "notes", NULL};
 	static const char *const ev[] = {"date", "type", "title", "notes", NULL};
 	static const char *const pin[] = {"passage", "note", NULL};
-	const char *const *names = k->item == CAMPAIGN_BARRIER	      ? barrier
-				   : k->item == CAMPAIGN_RECOMMENDATION ? rec
-				   : k->item == CAMPAIGN_STAKEHOLDER    ? sh
-				   : k->item == CAMPAIGN_EVENT	      ? ev
-									      : pin;
+	const char *const *names = k->item == CAMPAIGN_BARRIER          ? barrier
+	                           : k->item == CAMPAIGN_RECOMMENDATION ? rec
+	                           : k->item == CAMPAIGN_STAKEHOLDER    ? sh
+	                           : k->item == CAMPAIGN_EVENT          ? ev
+	                                                                : pin;
 	json_t *f = json_object();
 	for (size_t i = 0; names[i]; i++) {
 		char *name = xasprintf("%s_%s", k->form, names[i]);
@@ -917,11 +957,11 @@ static json_t *item_form(struct req *r, const struct kind *k)
 
 static const char *form_key(const struct kind *k)
 {
-	return k->item == CAMPAIGN_BARRIER	   ? "bf"
+	return k->item == CAMPAIGN_BARRIER          ? "bf"
 	       : k->item == CAMPAIGN_RECOMMENDATION ? "rf"
 	       : k->item == CAMPAIGN_STAKEHOLDER    ? "sf"
-	       : k->item == CAMPAIGN_EVENT	   ? "ef"
-						   : "pf";
+	       : k->item == CAMPAIGN_EVENT          ? "ef"
+	                                            : "pf";
 }
 
 /* A form's value for the core: forms send every field, so "" clears an optional one. */
@@ -935,7 +975,7 @@ static const char *given(json_t *f, const char *name)
  * ERR_USAGE with the problems in ctx, or another error.
  */
 static int item_write(struct req *r, const struct kind *k, long long cid, long long id, json_t *form, json_t *ctx,
-		      long long *new_id, struct err *e)
+                      long long *new_id, struct err *e)
 {
 	struct campaign_problems p = {0};
 	int rc = 0;
@@ -945,29 +985,44 @@ static int item_write(struct req *r, const struct kind *k, long long cid, long l
 	switch (k->item) {
 	case CAMPAIGN_BARRIER: {
 		ids = field_ids(r, "barrier_evidence", &n);
-		struct campaign_barrier b = {given(form, "title"), given(form, "description"), given(form, "affected"),
-					     given(form, "severity"), given(form, "theme"), ids, n, 1};
-		rc = id ? campaign_barrier_update(r->hub->db, id, &b, &p, e) : campaign_barrier_add(r->hub->db, cid, &b, new_id, &p, e);
+		struct campaign_barrier b = {given(form, "title"),
+		                             given(form, "description"),
+		                             given(form, "affected"),
+		                             given(form, "severity"),
+		                             given(form, "theme"),
+		                             ids,
+		                             n,
+		                             1};
+		rc = id ? campaign_barrier_update(r->hub->db, id, &b, &p, e)
+		        : campaign_barrier_add(r->hub->db, cid, &b, new_id, &p, e);
 		break;
 	}
 	case CAMPAIGN_RECOMMENDATION: {
 		ids = field_ids(r, "rec_barrier", &n);
-		struct campaign_recommendation rec = {given(form, "text"), given(form, "authority"), given(form, "priority"),
-						      given(form, "feasibility"), ids, n, 1};
+		struct campaign_recommendation rec = {given(form, "text"),
+		                                      given(form, "authority"),
+		                                      given(form, "priority"),
+		                                      given(form, "feasibility"),
+		                                      ids,
+		                                      n,
+		                                      1};
 		rc = id ? campaign_recommendation_update(r->hub->db, id, &rec, &p, e)
-			: campaign_recommendation_add(r->hub->db, cid, &rec, new_id, &p, e);
+		        : campaign_recommendation_add(r->hub->db, cid, &rec, new_id, &p, e);
 		break;
 	}
 	case CAMPAIGN_STAKEHOLDER: {
-		struct campaign_stakeholder s = {given(form, "name"),	  given(form, "type"),	   given(form, "power"),
-						 given(form, "interest"), given(form, "position"), given(form, "notes")};
+		struct campaign_stakeholder s = {given(form, "name"),     given(form, "type"),
+		                                 given(form, "power"),    given(form, "interest"),
+		                                 given(form, "position"), given(form, "notes")};
 		rc = id ? campaign_stakeholder_update(r->hub->db, id, &s, &p, e)
-			: campaign_stakeholder_add(r->hub->db, cid, &s, new_id, &p, e);
+		        : campaign_stakeholder_add(r->hub->db, cid, &s, new_id, &p, e);
 		break;
 	}
 	case CAMPAIGN_EVENT: {
-		struct campaign_event ev = {given(form, "date"), given(form, "type"), given(form, "title"), given(form, "notes")};
-		rc = id ? campaign_event_update(r->hub->db, id, &ev, &p, e) : campaign_event_add(r->hub->db, cid, &ev, new_id, &p, e);
+		struct campaign_event ev = {given(form, "date"), given(form, "type"), given(form, "title"),
+		                            given(form, "notes")};
+		rc = id ? campaign_event_update(r->hub->db, id, &ev, &p, e)
+		        : campaign_event_add(r->hub->db, cid, &ev, new_id, &p, e);
 		break;
 	}
 	case CAMPAIGN_EVIDENCE: {
@@ -980,11 +1035,13 @@ static int item_write(struct req *r, const struct kind *k, long long cid, long l
 			rc = ERR_USAGE;
 			page_add_error(ctx, "pin_passage", T(r, "cerr_pin_passage"));
 		} else {
-			rc = campaign_evidence_pin(r->hub->db, cid, passage, fv(form, "note"), r->user.login, new_id, e);
+			rc =
+			    campaign_evidence_pin(r->hub->db, cid, passage, fv(form, "note"), r->user.login, new_id, e);
 			if (rc == ERR_NOTFOUND || rc == ERR_EXISTS || rc == ERR_USAGE) {
 				page_add_error(ctx, rc == ERR_USAGE ? "pin_note" : "pin_passage",
-					       T(r, rc == ERR_EXISTS ? "cerr_pin_exists" : rc == ERR_USAGE ? "cerr_long"
-													: "cerr_pin_passage"));
+				               T(r, rc == ERR_EXISTS  ? "cerr_pin_exists"
+				                    : rc == ERR_USAGE ? "cerr_long"
+				                                      : "cerr_pin_passage"));
 				rc = ERR_USAGE;
 			}
 		}
@@ -998,7 +1055,8 @@ static int item_write(struct req *r, const struct kind *k, long long cid, long l
 		json_t *ids_json = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(ids_json, json_integer(ids[i]));
-		json_object_set_new(ctx, k->item == CAMPAIGN_BARRIER ? "checked_evidence" : "checked_barriers", ids_json);
+		json_object_set_new(ctx, k->item == CAMPAIGN_BARRIER ? "checked_evidence" : "checked_barriers",
+		                    ids_json);
 	}
 	free(ids);
 	return rc;
@@ -1015,9 +1073,13 @@ static void keep_checked(json_t *ctx, json_t *c)
 		long long *v = xcalloc(json_array_size(ids) + 1, sizeof(*v));
 		size_t i;
 		json_t *x;
-		json_array_foreach(ids, i, x) v[i] = json_integer_value(x);
+		json_array_foreach(ids, i, x)
+		{
+			v[i] = json_integer_value(x);
+		}
 		json_object_set_new(ctx, k ? "barrier_boxes" : "evidence_boxes",
-				    k ? barrier_boxes(c, v, json_array_size(ids)) : evidence_boxes(c, v, json_array_size(ids)));
+		                    k ? barrier_boxes(c, v, json_array_size(ids))
+		                      : evidence_boxes(c, v, json_array_size(ids)));
 		free(v);
 		json_object_del(ctx, keys[k]);
 	}
@@ -1076,13 +1138,17 @@ int page_campaign_item_add(struct req *r)
 static json_t *item_values(json_t *c, const struct kind *k, long long id, json_t *ctx)
 {
 	const char *arrays[] = {[CAMPAIGN_EVIDENCE] = "evidence",
-				[CAMPAIGN_BARRIER] = "barriers",
-				[CAMPAIGN_RECOMMENDATION] = "recommendations",
-				[CAMPAIGN_STAKEHOLDER] = "stakeholders",
-				[CAMPAIGN_EVENT] = "events"};
+	                        [CAMPAIGN_BARRIER] = "barriers",
+	                        [CAMPAIGN_RECOMMENDATION] = "recommendations",
+	                        [CAMPAIGN_STAKEHOLDER] = "stakeholders",
+	                        [CAMPAIGN_EVENT] = "events"};
 	size_t i;
 	json_t *o, *found = NULL;
-	json_array_foreach(json_object_get(c, arrays[k->item]), i, o) if (num(o, "id") == id) found = o;
+	json_array_foreach(json_object_get(c, arrays[k->item]), i, o)
+	{
+		if (num(o, "id") == id)
+			found = o;
+	}
 	if (!found)
 		return NULL;
 	json_t *f = json_object();
@@ -1107,7 +1173,7 @@ static json_t *item_values(json_t *c, const struct kind *k, long long id, json_t
 }
 
 static int item_edit_page(struct req *r, const struct kind *k, long long cid, long long id, int status, json_t *ctx,
-			  json_t *form)
+                          json_t *form)
 {
 	json_t *c = case_file(r, cid);
 	if (!c) {
@@ -1149,7 +1215,8 @@ static int item_address(struct req *r, long long *cid, const struct kind **k, lo
 	*id = req_int(req_param(r, 2), 0);
 	long long owner = 0;
 	struct err e = ERR_INIT;
-	return *cid && *k && *id > 0 && !campaign_item_campaign(r->hub->db, (*k)->item, *id, &owner, &e) && owner == *cid;
+	return *cid && *k && *id > 0 && !campaign_item_campaign(r->hub->db, (*k)->item, *id, &owner, &e) &&
+	       owner == *cid;
 }
 
 int page_campaign_item_edit(struct req *r)
@@ -1224,7 +1291,8 @@ void page_campaign_pin_choices(struct req *r, json_t *ctx)
 	{
 		if (!strcmp(str(c, "status"), "closed"))
 			continue;
-		json_array_append_new(a, json_pack("{s:I, s:s}", "id", (json_int_t)num(c, "id"), "title", str(c, "title")));
+		json_array_append_new(
+		    a, json_pack("{s:I, s:s}", "id", (json_int_t)num(c, "id"), "title", str(c, "title")));
 	}
 	json_decref(list);
 	if (json_array_size(a))
@@ -1259,7 +1327,8 @@ int page_campaign_pin(struct req *r)
 	long long cid = req_int(req_field(r, "campaign"), 0), passage = req_int(req_field(r, "passage"), 0);
 	long long id = 0;
 	struct err e = ERR_INIT;
-	int rc = cid && passage ? campaign_evidence_pin(r->hub->db, cid, passage, "", r->user.login, &id, &e) : ERR_NOTFOUND;
+	int rc =
+	    cid && passage ? campaign_evidence_pin(r->hub->db, cid, passage, "", r->user.login, &id, &e) : ERR_NOTFOUND;
 	if (rc && rc != ERR_EXISTS && rc != ERR_NOTFOUND) {
 		fprintf(stderr, "asurif: pin: %s\n", e.msg);
 		return -1;
@@ -1267,8 +1336,8 @@ int page_campaign_pin(struct req *r)
 	r->flash = xstrdup(rc == ERR_EXISTS ? "campaign_pin_exists" : rc ? "campaign_pin_failed" : "campaign_pinned");
 	char *back = search_back(r);
 	char *where = back ? xasprintf("%s#hit-%lld", back, passage)
-		      : rc	   ? xstrdup("/campaigns")
-				   : xasprintf("/campaigns/%lld#evidence-%lld", cid, id);
+	              : rc ? xstrdup("/campaigns")
+	                   : xasprintf("/campaigns/%lld#evidence-%lld", cid, id);
 	rc = resp_redirect(r, where);
 	free(where);
 	free(back);

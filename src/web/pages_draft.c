@@ -87,10 +87,19 @@ static void draft_facts(struct req *r, json_t *ctx, json_t *draft, json_t *type)
 	json_object_set_new(ctx, "type_title", json_string(draft_text(json_object_get(type, "title"), r->lang)));
 	json_object_set_new(ctx, "status_label", json_string(T(r, key)));
 	json_t *basis = json_object_get(type, "legal_basis");
-	if (json_is_object(basis))
+	if (json_is_object(basis)) {
+		char skey[48];
+		snprintf(skey, sizeof(skey), "draft_basis_%s", jstr(basis, "status"));
 		json_object_set_new(ctx, "legal_basis",
 				    json_pack("{s:s, s:s, s:s}", "text", draft_text(basis, r->lang), "source",
-					      jstr(basis, "source"), "status", jstr(basis, "status")));
+					      jstr(basis, "source"), "status", T(r, skey)));
+	}
+	/* "2026-11-22T18:03:40Z" -> "2026-11-22 18:03" */
+	char when[17];
+	snprintf(when, sizeof(when), "%s", jstr(draft, "updated_at"));
+	if (strlen(when) == 16)
+		when[10] = ' ';
+	json_object_set_new(ctx, "updated", json_string(when));
 	json_object_set_new(ctx, "doc_dir", json_string(strcmp(jstr(draft, "lang"), "ar") ? "ltr" : "rtl"));
 	json_object_set_new(ctx, "submitted", json_boolean(!strcmp(jstr(draft, "status"), "submitted")));
 }

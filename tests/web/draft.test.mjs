@@ -105,6 +105,7 @@ test('a member writes a petition to a commune, question by question, and downloa
 	await page.locator('#value').fill('عريضة من أجل برنامج توقعي منشور للصفقات');
 	await navigating(page, () => page.locator('button[name="summary"]').click());
 	assert.equal(path(page), `/drafts/${draft}`);
+	await page.locator('details.versions summary').click();
 	await navigating(page, () => page.locator('a[href*="/diff?"]').first().click());
 	assert.ok((await page.locator('.diff ins').count()) > 0, 'added words are marked');
 	assert.ok((await page.locator('.diff del').count()) > 0, 'removed words are marked');
@@ -133,15 +134,15 @@ test('a viewer reads a draft but cannot change it', async () => {
 	await ctx.close();
 });
 
-test('the guided form in French, at 1280 px', async () => {
+test('a French document: its questions and answers at 1280 px', async () => {
 	const out = execFileSync(ASURIF, ['-w', WS, 'draft', 'new', '--campaign', String(campaign), '--type', 'memorandum', '--lang', 'fr', '--json']);
 	const id = JSON.parse(out.toString()).id;
 	const ctx = await open(browser, { as: 'member', locale: 'fr-FR' });
 	const { page } = ctx;
 	await visit(page, `/drafts/${id}/step/1`);
-	await page.screenshot({ path: join(SCREENSHOTS, 'draft-step-fr-1280.png'), fullPage: true });
+	await page.screenshot({ path: join(SCREENSHOTS, 'draft-step-1280.png'), fullPage: true });
 	await visit(page, `/drafts/${id}`);
-	await page.screenshot({ path: join(SCREENSHOTS, 'draft-summary-fr-1280.png'), fullPage: true });
+	await page.screenshot({ path: join(SCREENSHOTS, 'draft-summary-1280.png'), fullPage: true });
 	assert.ok((await page.locator('dl.answers .answer.missing').count()) > 0, 'missing answers are flagged');
 	assert.equal(await page.locator('a[href$="/export/pdf"]').count(), 0, 'no download before the required answers');
 	const r = await page.context().request.get(new URL(`/drafts/${id}/export/pdf`, page.url()).href);
