@@ -242,8 +242,22 @@ static char *prefill_value(json_t *campaign, const char *key, const char *lang)
 		buf_appends(&b, jstr(campaign, "title"));
 	else if (!strcmp(key, "campaign.goal"))
 		buf_appends(&b, jstr(campaign, "goal"));
-	else if (!strcmp(key, "campaign.target"))
+	else if (!strcmp(key, "campaign.target")) {
 		buf_appends(&b, jstr(campaign, "target"));
+		json_t *t = json_object_get(campaign, "territory");
+		const char *name = jstr(t, strcmp(lang, "ar") ? "name_fr" : "name_ar");
+		/* No authority named: the council of the campaign's territory. */
+		if (!b.len && *name) {
+			static const char *const councils[][3] = {
+			    {"commune", "مجلس جماعة ", "Conseil de la commune de "},
+			    {"province", "مجلس عمالة أو إقليم ", "Conseil de la province de "},
+			    {"region", "مجلس جهة ", "Conseil de la région "},
+			};
+			for (size_t i = 0; i < ARRAY_SIZE(councils); i++)
+				if (!strcmp(jstr(t, "level"), councils[i][0]))
+					buf_appendf(&b, "%s%s", strcmp(lang, "ar") ? councils[i][2] : councils[i][1], name);
+		}
+	}
 	else if (!strcmp(key, "campaign.level"))
 		buf_appends(&b, level_name(jstr(campaign, "level"), lang));
 	else if (!strcmp(key, "campaign.organisation"))

@@ -102,6 +102,17 @@ expect_fail 1 "an unknown campaign" asurif draft new --campaign 999 --type memor
 expect_fail 2 "a bad language" asurif draft new --campaign "$cid" --type memorandum --lang en
 expect_fail 2 "a bad format" asurif draft export "$memo" --format rtf -o x.rtf
 
+# ---- no authority named: the council of the campaign's commune ----
+asurif territory "Azilal" --level commune --json >commune.json
+commune=$(jq -r '.territories[0].code' commune.json)
+commune_ar=$(jq -r '.territories[0].name_ar' commune.json)
+expect_ok "a campaign on a commune, without a target" asurif campaign new --title "التكوين المستمر" --level commune --territory "$commune" --json
+c2=$(jq -r .id out)
+expect_ok "a petition to its council" asurif draft new --campaign "$c2" --type petition-commune --lang ar --json
+expect_ok "shown" asurif draft show "$(jq -r .id out)" --json
+export COMMUNE_AR="$commune_ar"
+jq_check "addressed to the commune's council, written in the commune" '.values.commune_council == ("مجلس جماعة " + env.COMMUNE_AR) and .values.city == env.COMMUNE_AR' out
+
 # ---- a required field left empty ----
 expect_ok "an information request with nothing filled in" asurif draft new --campaign "$cid" --type information-request --lang fr --json
 d2=$(jq -r .id out)
