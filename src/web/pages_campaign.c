@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "base/i18n.h"
 #include "campaign/campaign.h"
+#include "draft/draft.h"
 #include "hub/hub.h"
 #include "territory/territory.h"
 #include "web/internal.h"
@@ -712,6 +713,23 @@ static int campaign_page(struct req *r, long long id, int status, json_t *ctx)
 			snprintf(key, sizeof(key), "no_%s", parts[i]);
 			json_object_set_new(ctx, key, json_true());
 		}
+	/* The documents written from this case file. */
+	json_t *drafts = NULL;
+	if (draft_list(r->hub->db, id, &drafts, &e) == 0) {
+		size_t i;
+		json_t *d;
+		json_array_foreach(drafts, i, d) {
+			char key[40];
+			snprintf(key, sizeof(key), "draft_status_%s", str(d, "status"));
+			json_object_set_new(d, "status_label", json_string(T(r, key)));
+			json_t *def = NULL;
+			if (draft_type(r->web->overrides, str(d, "type"), &def, NULL) == 0)
+				json_object_set_new(d, "type_title",
+				                    json_string(draft_text(json_object_get(def, "title"), r->lang)));
+			json_decref(def);
+		}
+		json_object_set_new(ctx, "drafts", drafts);
+	}
 	json_object_set_new(ctx, "title", json_string(str(c, "title")));
 	json_object_set_new(ctx, "c", c);
 	return render_page(r, status, "campaign", NULL, ctx);

@@ -116,6 +116,11 @@ test('a member writes a petition to a commune, question by question, and downloa
 	await navigating(page, () => page.locator('form[action$="/status"] button').click());
 	assert.equal(norm(await page.locator('.notice[role="status"]').textContent()), norm(t('ar', 'draft_status_saved')));
 	assert.equal(norm(await page.locator('dl.facts .badge').textContent()), norm(t('ar', 'draft_status_review')));
+
+	// The campaign's page lists its documents and offers to write another.
+	await visit(page, `/campaigns/${campaign}`);
+	assert.equal(await page.locator(`#drafts ~ ul a[href="/drafts/${draft}"]`).count(), 1, 'the document is listed');
+	assert.equal(await page.locator(`a[href="/campaigns/${campaign}/drafts/new"]`).count(), 1);
 	await ctx.close();
 });
 
