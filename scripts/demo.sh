@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the demo workspace (documents written for the demo, in Arabic and French,
-# on training, finance and public procurement for micro-enterprises), shows the
-# example searches, then serves the web application. Used by `make run`.
+# on training, finance and public procurement for micro-enterprises, a campaign's
+# case file and a petition drafted from it), shows the example searches, then serves
+# the web application. Used by `make run`.
 #   scripts/demo.sh            build if missing, search, serve on 127.0.0.1:8080
 #   scripts/demo.sh --no-serve build if missing and search only
 set -eu
@@ -17,6 +18,12 @@ if [ ! -f "$DEMO/asurif.db" ]; then
 		"$ASURIF" -w "$DEMO" add "data/demo/$file" --kind "$kind" --lang "$lang" \
 			--issuer "$issuer" --date "$date" --title "$title"
 	done
+	# A campaign's case file (its evidence points at the documents above) and a petition
+	# written from it.
+	campaign=$("$ASURIF" -w "$DEMO" campaign import data/demo/campaign.json --json | sed 's/[^0-9]*\([0-9]*\).*/\1/')
+	"$ASURIF" -w "$DEMO" draft new --campaign "$campaign" --type petition-province --lang ar \
+		--from data/demo/draft-petition.json --as "فاطمة الزهراء" >/dev/null
+	echo "Campaign $campaign and a petition to the province council are in the demo workspace."
 fi
 
 echo
