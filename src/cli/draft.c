@@ -163,7 +163,7 @@ static int sub_new(const struct args *a)
 	json_decref(values);
 	close_ws(&c);
 	if (r)
-		return e.code == ERR_USAGE ? (fprintf(stderr, "asurif: %s\n", e.msg), EXIT_USAGE) : cli_error(&e);
+		return cli_error(&e);
 	if (a->json)
 		cli_print_json(json_pack("{s:I}", "id", (json_int_t)id));
 	else
@@ -290,7 +290,7 @@ static int sub_edit(const struct args *a, char **argv)
 	json_decref(values);
 	close_ws(&c);
 	if (r)
-		return e.code == ERR_USAGE ? (fprintf(stderr, "asurif: %s\n", e.msg), EXIT_USAGE) : cli_error(&e);
+		return cli_error(&e);
 	if (a->json)
 		cli_print_json(json_pack("{s:I, s:i}", "id", (json_int_t)id, "version", version));
 	else
@@ -313,7 +313,7 @@ static int sub_status(const struct args *a, char **argv)
 	r = draft_set_status(c.h->db, c.overrides, id, argv[a->rest + 2], &c.who, &e);
 	close_ws(&c);
 	if (r)
-		return e.code == ERR_USAGE ? (fprintf(stderr, "asurif: %s\n", e.msg), EXIT_USAGE) : cli_error(&e);
+		return cli_error(&e);
 	printf("Draft %lld is now %s.\n", id, argv[a->rest + 2]);
 	return EXIT_OK;
 }
@@ -400,7 +400,7 @@ static int sub_export(const struct args *a, char **argv)
 		r = err_set(&e, ERR_IO, "could not write to the standard output");
 	buf_release(&out);
 	if (r)
-		return e.code == ERR_USAGE ? (fprintf(stderr, "asurif: %s\n", e.msg), EXIT_USAGE) : cli_error(&e);
+		return cli_error(&e);
 	if (path && !a->json)
 		fprintf(stderr, "Written: %s\n", path);
 	return EXIT_OK;

@@ -149,6 +149,27 @@ void doc_source_line(const struct doc *d, const struct doc_source *s, struct buf
 		buf_appendf(out, "%s%s", any ? " — " : "", s->note);
 }
 
+size_t doc_rtl_number_len(const char *s, size_t n)
+{
+	size_t i = 0;
+	int joined = 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (!i)
+		return 0;
+	while (i + 1 < n && memchr("-./,:", s[i], 5) && s[i + 1] >= '0' && s[i + 1] <= '9') {
+		joined |= s[i] == '-';
+		i++;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < n && s[i] == '%') {
+		joined = 1;
+		i++;
+	}
+	return joined ? i : 0;
+}
+
 void doc_block_text(const struct doc_block *b, struct buf *out)
 {
 	for (size_t i = 0; i < b->nspans; i++)

@@ -86,6 +86,14 @@ int doc_add_source(struct doc *d, const struct doc_source *s);
  * "title — issuer, date, where. « excerpt »". Parts that are NULL or empty are left out.
  */
 void doc_source_line(const struct doc *d, const struct doc_source *s, struct buf *out);
+/*
+ * Length of a number at s that right-to-left text would show backwards: digits joined by
+ * "-" (a decree number "2-22-431", a date "2024-03-15") or followed by "%". After an Arabic
+ * letter, the Unicode bidi algorithm turns such digits into Arabic numbers, which a "-" or
+ * "%" does not join, so "2-22-431" would read "431-22-2". 0 when s holds no such number.
+ * The PDF and HTML exporters isolate such numbers left to right.
+ */
+size_t doc_rtl_number_len(const char *s, size_t n);
 /* The plain text of a block (citation marks left out), for exporters that need it whole. */
 void doc_block_text(const struct doc_block *b, struct buf *out);
 

@@ -45,28 +45,6 @@ static const char html_style[] =
     ".annex li:target { background: #fff6cc }\n"
     "@media print { body { max-width: none; padding: 0 } a { color: inherit } }\n";
 
-/* Length of a number that right-to-left text would show backwards ("2-22-431", "30%"), or 0. */
-static size_t rtl_number_len(const char *s, size_t n)
-{
-	size_t i = 0;
-	int joined = 0;
-	while (i < n && s[i] >= '0' && s[i] <= '9')
-		i++;
-	if (!i)
-		return 0;
-	while (i + 1 < n && memchr("-./,:", s[i], 5) && s[i + 1] >= '0' && s[i + 1] <= '9') {
-		joined |= s[i] == '-';
-		i++;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-	}
-	if (i < n && s[i] == '%') {
-		joined = 1;
-		i++;
-	}
-	return joined ? i : 0;
-}
-
 enum { ESC_PLAIN = 0, ESC_BREAKS = 1, ESC_NUMBERS = 2 };
 
 /*
@@ -83,7 +61,7 @@ static void html_escape(struct buf *out, const char *s, size_t n, unsigned flags
 		uint32_t cp = 0;
 		int alnum_before =
 		    (prev >= '0' && prev <= '9') || (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z');
-		size_t num = (flags & ESC_NUMBERS) && !alnum_before ? rtl_number_len(s + i, n - i) : 0;
+		size_t num = (flags & ESC_NUMBERS) && !alnum_before ? doc_rtl_number_len(s + i, n - i) : 0;
 		if (num) {
 			buf_appends(out, "<bdi dir=\"ltr\">");
 			buf_append(out, s + i, num);

@@ -135,32 +135,6 @@ static int is_ascii_alnum(uint32_t c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/*
- * Length of a number at s that right-to-left text would show backwards: digits joined by
- * "-" (a decree number "2-22-431", a date "2024-03-15") or followed by "%". After an Arabic
- * letter, the Unicode bidi algorithm turns such digits into Arabic numbers, which a "-" or
- * "%" does not join, so "2-22-431" would read "431-22-2". 0 when s holds no such number.
- */
-static size_t rtl_number_len(const char *s, size_t n)
-{
-	size_t i = 0;
-	int joined = 0;
-	while (i < n && s[i] >= '0' && s[i] <= '9')
-		i++;
-	if (!i)
-		return 0;
-	while (i + 1 < n && memchr("-./,:", s[i], 5) && s[i + 1] >= '0' && s[i + 1] <= '9') {
-		joined |= s[i] == '-';
-		i++;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-	}
-	if (i < n && s[i] == '%') {
-		joined = 1;
-		i++;
-	}
-	return joined ? i : 0;
-}
 
 /*
  * Appends user text for pango: invalid UTF-8 becomes U+FFFD, control characters other than
@@ -174,7 +148,7 @@ static void text_append(struct buf *t, const char *s, size_t n, int isolate)
 	size_t i = 0;
 	while (i < n) {
 		uint32_t cp = 0;
-		size_t num = isolate && !is_ascii_alnum(prev) ? rtl_number_len(s + i, n - i) : 0;
+		size_t num = isolate && !is_ascii_alnum(prev) ? doc_rtl_number_len(s + i, n - i) : 0;
 		if (num) {
 			append_cp(t, 0x2066);
 			buf_append(t, s + i, num);

@@ -29,6 +29,21 @@ static struct draft_author author_of(struct req *r)
 	return a;
 }
 
+/* Records the action in the activity log, leaves a message for the next page (an i18n key,
+ * or NULL) and goes to `where` (freed). */
+static int audit_and_go(struct req *r, const char *action, long long id, const char *detail, const char *flash,
+			char *where)
+{
+	char target[32];
+	snprintf(target, sizeof(target), "draft %lld", id);
+	account_audit(r->hub->db, &r->user, r->ip, action, target, detail);
+	if (flash)
+		r->flash = xstrdup(flash);
+	int rc = resp_redirect(r, where);
+	free(where);
+	return rc;
+}
+
 /* The draft with its type, or a 404 page. Returns 0, or the response already made. */
 static int load(struct req *r, long long id, int version, json_t **draft, json_t **type, int *rc)
 {
@@ -167,13 +182,7 @@ int page_draft_new_post(struct req *r)
 		return -1;
 	}
 	json_decref(ctx);
-	char target[32];
-	snprintf(target, sizeof(target), "draft %lld", id);
-	account_audit(r->hub->db, &r->user, r->ip, "draft", target, type);
-	char *where = xasprintf("/drafts/%lld/step/1", id);
-	int rc = resp_redirect(r, where);
-	free(where);
-	return rc;
+	return audit_and_go(r, "draft", id, type, NULL, xasprintf("/drafts/%lld/step/1", id));
 }
 
 /* ---- the summary ("check your answers") ---- */
@@ -341,13 +350,7 @@ int page_draft_status_post(struct req *r)
 		rc = summary_page(r, 400, ctx, draft, type);
 		goto done;
 	}
-	char target[32];
-	snprintf(target, sizeof(target), "draft %lld", id);
-	account_audit(r->hub->db, &r->user, r->ip, "draft status", target, status);
-	r->flash = xstrdup("draft_status_saved");
-	char *where = xasprintf("/drafts/%lld", id);
-	rc = resp_redirect(r, where);
-	free(where);
+	rc = audit_and_go(r, "draft status", id, status, "draft_status_saved", xasprintf("/drafts/%lld", id));
 done:
 	json_decref(draft);
 	json_decref(type);
@@ -444,13 +447,7 @@ int page_draft_delete_post(struct req *r)
 		rc = -1;
 		goto done;
 	}
-	char target[32];
-	snprintf(target, sizeof(target), "draft %lld", id);
-	account_audit(r->hub->db, &r->user, r->ip, "delete", target, jstr(draft, "title"));
-	r->flash = xstrdup("draft_deleted");
-	char *where = xasprintf("/campaigns/%lld", campaign);
-	rc = resp_redirect(r, where);
-	free(where);
+	rc = audit_and_go(r, "delete", id, jstr(draft, "title"), "draft_deleted", xasprintf("/campaigns/%lld", campaign));
 done:
 	json_decref(draft);
 	json_decref(type);
