@@ -1052,6 +1052,7 @@ int draft_render(sqlite3 *db, const char *overrides_dir, long long id, int versi
 		goto cleanup;
 	}
 	doc = doc_new(d.lang);
+	doc_set(&doc->overrides, overrides_dir);
 	if ((r = doc_from_markdown(doc, md.data ? md.data : "", md.len, e)))
 		goto cleanup;
 	json_t *org = json_object_get(campaign, "organisation");

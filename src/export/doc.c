@@ -62,6 +62,7 @@ void doc_free(struct doc *d)
 	free(d->date);
 	free(d->annex_title);
 	free(d->page_label);
+	free(d->overrides);
 	free(d);
 }
 

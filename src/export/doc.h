@@ -62,6 +62,9 @@ struct doc {
 	char *date;          /* the date printed under the title; may be NULL */
 	char *annex_title;   /* "ملحق: المصادر" / "Annexe : sources" */
 	char *page_label;    /* word before the page number: "صفحة" / "Page" */
+	char *overrides;     /* the workspace's overrides/ folder, whose export/ files replace the
+	                        built-in parts of DOCX and ODT files (a letterhead, other styles);
+	                        NULL for none */
 	struct doc_block *blocks;
 	size_t nblocks, ablocks;
 	struct doc_source *sources;

@@ -302,7 +302,7 @@ int export_docx(const struct doc *d, struct buf *out, struct err *e)
 	for (size_t i = 0; i < ARRAY_SIZE(DOCX_PARTS); i++) {
 		if (!header.len && !strcmp(DOCX_PARTS[i][1], "word/header1.xml"))
 			continue;
-		if ((rc = office_render(DOCX_PARTS[i][0], data, &part, e)) ||
+		if ((rc = office_render(d->overrides, DOCX_PARTS[i][0], data, &part, e)) ||
 		    (rc = office_zip_add(&z, DOCX_PARTS[i][1], &part, 0, e)))
 			goto cleanup;
 	}

@@ -315,7 +315,7 @@ int export_odt(const struct doc *d, struct buf *out, struct err *e)
 	if ((rc = office_zip_add(&z, "mimetype", &part, 1, e)))
 		goto cleanup;
 	for (size_t i = 0; i < ARRAY_SIZE(ODT_PARTS); i++)
-		if ((rc = office_render(ODT_PARTS[i][0], data, &part, e)) ||
+		if ((rc = office_render(d->overrides, ODT_PARTS[i][0], data, &part, e)) ||
 		    (rc = office_zip_add(&z, ODT_PARTS[i][1], &part, 0, e)))
 			goto cleanup;
 	rc = office_zip_finish(&z, out, e);

@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/embed.h"
+#include "base/fs.h"
 #include "base/mustache.h"
 #include "base/utf8.h"
 #include "base/banned.h"
@@ -349,12 +350,23 @@ json_t *office_template_data(const struct doc *d)
 	return data;
 }
 
-int office_render(const char *name, json_t *data, struct buf *out, struct err *e)
+int office_render(const char *overrides, const char *name, json_t *data, struct buf *out, struct err *e)
 {
-	const struct embed_file *f = embed_find(name);
 	struct mustache_opts o = {MUSTACHE_ESCAPE_XML, NULL, NULL, OFFICE_MAX_PART, 0};
+	char *path = overrides ? fs_join(overrides, name) : NULL;
 	int rc;
 
+	if (path && fs_exists(path)) {
+		struct buf src = BUF_INIT;
+		rc = fs_read_file(path, OFFICE_MAX_PART, &src, e);
+		if (!rc && (rc = mustache_render(src.data ? src.data : "", src.len, data, &o, out, e)))
+			err_prefix(e, "%s", path);
+		buf_release(&src);
+		free(path);
+		return rc;
+	}
+	free(path);
+	const struct embed_file *f = embed_find(name);
 	if (!f)
 		return err_set(e, ERR_NOTFOUND, "the program carries no %s (a build problem)", name);
 	rc = mustache_render((const char *)f->data, f->size, data, &o, out, e);

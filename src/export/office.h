@@ -102,11 +102,13 @@ int office_next_piece(const char *s, size_t n, size_t *pos, int split_dir, struc
  */
 json_t *office_template_data(const struct doc *d);
 /*
- * Renders the embedded template data/<name> (e.g. "export/docx/styles.xml") with data and
- * XML escaping, and appends the result to out. ERR_NOTFOUND if the binary does not carry
- * it, ERR_FORMAT if it is malformed (messages name it).
+ * Renders the template <name> (e.g. "export/docx/styles.xml") with data and XML escaping,
+ * and appends the result to out: the workspace's copy overrides/<name> when overrides is
+ * not NULL and has one, else the one the program carries (data/<name>). ERR_NOTFOUND if
+ * there is none, ERR_IO if the copy cannot be read, ERR_FORMAT if it is malformed (messages
+ * name the file).
  */
-int office_render(const char *name, json_t *data, struct buf *out, struct err *e);
+int office_render(const char *overrides, const char *name, json_t *data, struct buf *out, struct err *e);
 /* Sets data[key] to a copy of the n bytes at s (markup built by an exporter, for {{{key}}}). */
 void office_data_set_raw(json_t *data, const char *key, const char *s, size_t n);
 #endif

@@ -180,6 +180,18 @@ expect_fail 1 "a template with a syntax error" asurif draft export "$d3" --forma
 check "names the file and the line" 'grep -q "policy-brief.fr.md.mustache" err && grep -q "line 4" err'
 rm ws/overrides/draft/templates/policy-brief.fr.md.mustache
 
+# A letterhead: the workspace's own header for DOCX files (there is a header when the
+# campaign has an organisation).
+expect_ok "the campaign's organisation" asurif campaign edit "$cid" --org "Réseau Tadla-Atlas"
+mkdir -p ws/overrides/export/docx
+sed 's|{{{header}}}|<w:p><w:r><w:t>Réseau Tadla-Atlas — {{title}}</w:t></w:r></w:p>|' "$SRCDIR/data/export/docx/header1.xml" >ws/overrides/export/docx/header1.xml
+expect_ok "export with the workspace's DOCX header" asurif draft export "$d3" --format docx -o letterhead.docx
+check "the header is the workspace's" 'unzip -p letterhead.docx word/header1.xml | grep -q "Réseau Tadla-Atlas — "'
+printf '<w:hdr>{{#title}}</w:hdr>\n' >ws/overrides/export/docx/header1.xml
+expect_fail 1 "a damaged header template is named" asurif draft export "$d3" --format docx -o bad.docx
+check "with its path" 'grep -q "overrides/export/docx/header1.xml" err && [ ! -e bad.docx ]'
+rm -r ws/overrides/export
+
 expect_ok "delete a draft" asurif draft rm "$d2"
 expect_fail 1 "it is gone" asurif draft show "$d2"
 finish
