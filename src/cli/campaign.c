@@ -751,7 +751,138 @@ static int item_subcommand(const char *cmd, const char *sub, const char *const *
 	return cli_usage_error(cmd, "say what to do (see 'asurif %s --help')", cmd);
 }
 
+/* ---- add and edit: what every kind of item shares ---- */
+
+/* One item as the options give it (the member of its kind), and the numbers it links to. */
+struct item_values {
+	union {
+		struct {
+			long long passage;
+			const char *note;
+		} evidence;
+		struct campaign_barrier barrier;
+		struct campaign_recommendation rec;
+		struct campaign_stakeholder stakeholder;
+		struct campaign_event event;
+	} v;
+	long long *ids; /* --evidence, --barrier; item_save frees them */
+};
+
+/* What the sub-commands of one kind of item differ in. */
+struct item_cmd {
+	const char *cmd;   /* the command: "recommend" */
+	const char *what;  /* the item in messages: "recommendation" */
+	const char *allow; /* the options of add and edit (ALLOW) */
+	/* Whether the options lack what adding (editing) needs; then the usage message needs. */
+	int (*lacks)(const struct args *a, int editing);
+	const char *needs;
+	/* Reads the options into v; non-zero after a usage message. */
+	int (*read)(const char *cmd, const struct args *a, struct item_values *v);
+	/* Adds the item to campaign cid (*id receives it), or when editing changes item *id. */
+	int (*save)(sqlite3 *db, int editing, long long cid, long long *id, const struct item_values *v, struct err *e);
+	/* for list and rm */
+	const char *key;
+	void (*print)(json_t *);
+	enum campaign_item kind;
+	/* a sub-command of its own besides add, list, edit and rm (NULL when none), and every name */
+	const char *extra;
+	int (*run_extra)(int, char **);
+	const char *const *subs;
+};
+
+/* Opens the workspace, adds (or changes) the item, prints what was done. */
+static int item_save(const struct item_cmd *k, const struct args *a, int editing, long long cid, long long id,
+                     struct item_values *v)
+{
+	struct hub *h = NULL;
+	int r = cli_open_hub(a->ws, &h);
+	if (r) {
+		free(v->ids);
+		return r;
+	}
+	struct err e = ERR_INIT;
+	if (k->save(h->db, editing, cid, &id, v, &e))
+		r = core_error(k->cmd, &e);
+	else if (editing)
+		printf("%s %lld saved\n", k->what, id);
+	else
+		print_made(a->json, k->what, id, cid);
+	free(v->ids);
+	hub_close(h);
+	return r;
+}
+
+/* add (--campaign C) or edit (the item's number) of one kind of item. */
+static int item_write(const struct item_cmd *k, int argc, char **argv, int editing)
+{
+	struct args a;
+	int r = cli_parse(k->cmd, argc, argv, k->allow, &a);
+	if (r)
+		return r;
+	long long id = 0, cid = 0;
+	if (editing ? !(id = edit_id(k->cmd, &a, argv, k->what))
+	            : (no_args(k->cmd, &a, argv) || !(cid = campaign_opt(k->cmd, &a))))
+		return EXIT_USAGE;
+	if (k->lacks(&a, editing))
+		return cli_usage_error(k->cmd, "%s", k->needs);
+	struct item_values v = {0};
+	if (k->read(k->cmd, &a, &v))
+		return EXIT_USAGE;
+	return item_save(k, &a, editing, cid, id, &v);
+}
+
+/* The command of one kind of item: add, list, edit, rm and its own extra. */
+static int item_command(const struct item_cmd *k, int argc, char **argv)
+{
+	const char *sub = take_subcommand(&argc, argv);
+	if (sub && !strcmp(sub, "add"))
+		return item_write(k, argc, argv, 0);
+	if (sub && !strcmp(sub, "edit"))
+		return item_write(k, argc, argv, 1);
+	if (sub && !strcmp(sub, "list"))
+		return list_part(k->cmd, argc, argv, k->key, k->print);
+	if (sub && k->extra && !strcmp(sub, k->extra))
+		return k->run_extra(argc, argv);
+	if (sub && !strcmp(sub, "rm"))
+		return remove_item(k->cmd, argc, argv, k->kind);
+	if (cli_wants_help(k->cmd, argc, argv))
+		return EXIT_OK;
+	return item_subcommand(k->cmd, sub, k->subs);
+}
+
 /* ---- evidence ---- */
+
+static int evidence_lacks(const struct args *a, int editing)
+{
+	(void)editing; /* only note goes through item_write */
+	return !cli_opt(a, OPT_NOTE);
+}
+
+static int evidence_read(const char *cmd, const struct args *a, struct item_values *v)
+{
+	(void)cmd;
+	v->v.evidence.note = cli_opt(a, OPT_NOTE);
+	return 0;
+}
+
+static int evidence_save(sqlite3 *db, int editing, long long cid, long long *id, const struct item_values *v,
+                         struct err *e)
+{
+	if (editing)
+		return campaign_evidence_note(db, *id, v->v.evidence.note, e);
+	return campaign_evidence_pin(db, cid, v->v.evidence.passage, v->v.evidence.note, getenv("USER"), id, e);
+}
+
+/* note is the edit of evidence; pin, its add, takes a passage's number. */
+static const struct item_cmd evidence_cmd = {
+    .cmd = "evidence",
+    .what = "evidence",
+    .allow = ALLOW(O(OPT_JSON), O(OPT_NOTE)),
+    .lacks = evidence_lacks,
+    .needs = "give the new note with --note",
+    .read = evidence_read,
+    .save = evidence_save,
+};
 
 static int evidence_pin(int argc, char **argv)
 {
@@ -766,40 +897,8 @@ static int evidence_pin(int argc, char **argv)
 	long long cid = campaign_opt("evidence", &a);
 	if (!cid)
 		return EXIT_USAGE;
-	struct hub *h = NULL;
-	if ((r = cli_open_hub(a.ws, &h)))
-		return r;
-	struct err e = ERR_INIT;
-	long long id = 0;
-	const char *who = getenv("USER");
-	if (campaign_evidence_pin(h->db, cid, pid, cli_opt(&a, OPT_NOTE), who, &id, &e))
-		r = core_error("evidence", &e);
-	else
-		print_made(a.json, "evidence", id, cid);
-	hub_close(h);
-	return r;
-}
-
-static int evidence_note(int argc, char **argv)
-{
-	struct args a;
-	int r = cli_parse("evidence", argc, argv, ALLOW(O(OPT_JSON), O(OPT_NOTE)), &a);
-	if (r)
-		return r;
-	long long id = edit_id("evidence", &a, argv, "evidence");
-	if (!id)
-		return EXIT_USAGE;
-	if (!cli_opt(&a, OPT_NOTE))
-		return cli_usage_error("evidence", "give the new note with --note");
-	struct hub *h = NULL;
-	if ((r = cli_open_hub(a.ws, &h)))
-		return r;
-	struct err e = ERR_INIT;
-	r = campaign_evidence_note(h->db, id, cli_opt(&a, OPT_NOTE), &e) ? core_error("evidence", &e) : EXIT_OK;
-	hub_close(h);
-	if (!r)
-		printf("evidence %lld saved\n", id);
-	return r;
+	struct item_values v = {.v.evidence = {pid, cli_opt(&a, OPT_NOTE)}};
+	return item_save(&evidence_cmd, &a, 0, cid, 0, &v);
 }
 
 int cmd_evidence(int argc, char **argv)
@@ -810,7 +909,7 @@ int cmd_evidence(int argc, char **argv)
 	if (sub && !strcmp(sub, "list"))
 		return list_part("evidence", argc, argv, "evidence", print_evidence);
 	if (sub && !strcmp(sub, "note"))
-		return evidence_note(argc, argv);
+		return item_write(&evidence_cmd, argc, argv, 1);
 	if (sub && !strcmp(sub, "rm"))
 		return remove_item("evidence", argc, argv, CAMPAIGN_EVIDENCE);
 	if (cli_wants_help("evidence", argc, argv))
@@ -820,165 +919,123 @@ int cmd_evidence(int argc, char **argv)
 
 /* ---- barriers ---- */
 
-static int barrier_write(int argc, char **argv, int editing)
+static int barrier_lacks(const struct args *a, int editing)
 {
-	struct args a;
-	int r = cli_parse("barrier", argc, argv,
-	                  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_TITLE), O(OPT_DESCRIPTION), O(OPT_AFFECTED),
-	                        O(OPT_SEVERITY), O(OPT_THEME), O(OPT_EVIDENCE)),
-	                  &a);
-	if (r)
-		return r;
-	long long id = 0, cid = 0;
-	if (editing ? !(id = edit_id("barrier", &a, argv, "barrier"))
-	            : (no_args("barrier", &a, argv) || !(cid = campaign_opt("barrier", &a))))
-		return EXIT_USAGE;
-	if (!editing && !a.meta.title)
-		return cli_usage_error("barrier", "give the barrier a title with --title");
-	struct campaign_barrier b = {a.meta.title,
-	                             cli_opt(&a, OPT_DESCRIPTION),
-	                             cli_opt(&a, OPT_AFFECTED),
-	                             cli_opt(&a, OPT_SEVERITY),
-	                             cli_opt(&a, OPT_THEME),
-	                             NULL,
-	                             0,
-	                             0};
-	long long *ids = NULL;
-	if (ids_of("barrier", &a, OPT_EVIDENCE, "evidence", &ids, &b.nevidence, &b.set_evidence))
-		return EXIT_USAGE;
-	b.evidence = ids;
-	struct hub *h = NULL;
-	if ((r = cli_open_hub(a.ws, &h))) {
-		free(ids);
-		return r;
-	}
-	struct err e = ERR_INIT;
-	if (editing ? campaign_barrier_update(h->db, id, &b, NULL, &e)
-	            : campaign_barrier_add(h->db, cid, &b, &id, NULL, &e))
-		r = core_error("barrier", &e);
-	else if (editing)
-		printf("barrier %lld saved\n", id);
-	else
-		print_made(a.json, "barrier", id, cid);
-	free(ids);
-	hub_close(h);
-	return r;
+	return !editing && !a->meta.title;
 }
+
+static int barrier_read(const char *cmd, const struct args *a, struct item_values *v)
+{
+	struct campaign_barrier *b = &v->v.barrier;
+	b->title = a->meta.title;
+	b->description = cli_opt(a, OPT_DESCRIPTION);
+	b->affected = cli_opt(a, OPT_AFFECTED);
+	b->severity = cli_opt(a, OPT_SEVERITY);
+	b->theme = cli_opt(a, OPT_THEME);
+	if (ids_of(cmd, a, OPT_EVIDENCE, "evidence", &v->ids, &b->nevidence, &b->set_evidence))
+		return -1;
+	b->evidence = v->ids;
+	return 0;
+}
+
+static int barrier_save(sqlite3 *db, int editing, long long cid, long long *id, const struct item_values *v,
+                        struct err *e)
+{
+	return editing ? campaign_barrier_update(db, *id, &v->v.barrier, NULL, e)
+	               : campaign_barrier_add(db, cid, &v->v.barrier, id, NULL, e);
+}
+
+static const struct item_cmd barrier_cmd = {
+    .cmd = "barrier",
+    .what = "barrier",
+    .allow = ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_TITLE), O(OPT_DESCRIPTION), O(OPT_AFFECTED), O(OPT_SEVERITY),
+                   O(OPT_THEME), O(OPT_EVIDENCE)),
+    .lacks = barrier_lacks,
+    .needs = "give the barrier a title with --title",
+    .read = barrier_read,
+    .save = barrier_save,
+    .key = "barriers",
+    .print = print_barriers,
+    .kind = CAMPAIGN_BARRIER,
+    .subs = (const char *const[]){"add", "list", "edit", "rm", NULL},
+};
 
 int cmd_barrier(int argc, char **argv)
 {
-	const char *sub = take_subcommand(&argc, argv);
-	if (sub && !strcmp(sub, "add"))
-		return barrier_write(argc, argv, 0);
-	if (sub && !strcmp(sub, "edit"))
-		return barrier_write(argc, argv, 1);
-	if (sub && !strcmp(sub, "list"))
-		return list_part("barrier", argc, argv, "barriers", print_barriers);
-	if (sub && !strcmp(sub, "rm"))
-		return remove_item("barrier", argc, argv, CAMPAIGN_BARRIER);
-	if (cli_wants_help("barrier", argc, argv))
-		return EXIT_OK;
-	return item_subcommand("barrier", sub, (const char *const[]){"add", "list", "edit", "rm", NULL});
+	return item_command(&barrier_cmd, argc, argv);
 }
 
 /* ---- recommendations ---- */
 
-static int recommend_write(int argc, char **argv, int editing)
+static int recommend_lacks(const struct args *a, int editing)
 {
-	struct args a;
-	int r = cli_parse("recommend", argc, argv,
-	                  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_TEXT), O(OPT_BARRIER), O(OPT_AUTHORITY),
-	                        O(OPT_PRIORITY), O(OPT_FEASIBILITY)),
-	                  &a);
-	if (r)
-		return r;
-	long long id = 0, cid = 0;
-	if (editing ? !(id = edit_id("recommend", &a, argv, "recommendation"))
-	            : (no_args("recommend", &a, argv) || !(cid = campaign_opt("recommend", &a))))
-		return EXIT_USAGE;
-	if (!editing && !cli_opt(&a, OPT_TEXT))
-		return cli_usage_error("recommend", "write the recommendation with --text");
-	struct campaign_recommendation rec = {cli_opt(&a, OPT_TEXT),
-	                                      cli_opt(&a, OPT_AUTHORITY),
-	                                      cli_opt(&a, OPT_PRIORITY),
-	                                      cli_opt(&a, OPT_FEASIBILITY),
-	                                      NULL,
-	                                      0,
-	                                      0};
-	long long *ids = NULL;
-	if (ids_of("recommend", &a, OPT_BARRIER, "barrier", &ids, &rec.nbarriers, &rec.set_barriers))
-		return EXIT_USAGE;
-	rec.barriers = ids;
-	struct hub *h = NULL;
-	if ((r = cli_open_hub(a.ws, &h))) {
-		free(ids);
-		return r;
-	}
-	struct err e = ERR_INIT;
-	if (editing ? campaign_recommendation_update(h->db, id, &rec, NULL, &e)
-	            : campaign_recommendation_add(h->db, cid, &rec, &id, NULL, &e))
-		r = core_error("recommend", &e);
-	else if (editing)
-		printf("recommendation %lld saved\n", id);
-	else
-		print_made(a.json, "recommendation", id, cid);
-	free(ids);
-	hub_close(h);
-	return r;
+	return !editing && !cli_opt(a, OPT_TEXT);
 }
+
+static int recommend_read(const char *cmd, const struct args *a, struct item_values *v)
+{
+	struct campaign_recommendation *rec = &v->v.rec;
+	rec->text = cli_opt(a, OPT_TEXT);
+	rec->authority = cli_opt(a, OPT_AUTHORITY);
+	rec->priority = cli_opt(a, OPT_PRIORITY);
+	rec->feasibility = cli_opt(a, OPT_FEASIBILITY);
+	if (ids_of(cmd, a, OPT_BARRIER, "barrier", &v->ids, &rec->nbarriers, &rec->set_barriers))
+		return -1;
+	rec->barriers = v->ids;
+	return 0;
+}
+
+static int recommend_save(sqlite3 *db, int editing, long long cid, long long *id, const struct item_values *v,
+                          struct err *e)
+{
+	return editing ? campaign_recommendation_update(db, *id, &v->v.rec, NULL, e)
+	               : campaign_recommendation_add(db, cid, &v->v.rec, id, NULL, e);
+}
+
+static const struct item_cmd recommend_cmd = {
+    .cmd = "recommend",
+    .what = "recommendation",
+    .allow = ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_TEXT), O(OPT_BARRIER), O(OPT_AUTHORITY), O(OPT_PRIORITY),
+                   O(OPT_FEASIBILITY)),
+    .lacks = recommend_lacks,
+    .needs = "write the recommendation with --text",
+    .read = recommend_read,
+    .save = recommend_save,
+    .key = "recommendations",
+    .print = print_recommendations,
+    .kind = CAMPAIGN_RECOMMENDATION,
+    .subs = (const char *const[]){"add", "list", "edit", "rm", NULL},
+};
 
 int cmd_recommend(int argc, char **argv)
 {
-	const char *sub = take_subcommand(&argc, argv);
-	if (sub && !strcmp(sub, "add"))
-		return recommend_write(argc, argv, 0);
-	if (sub && !strcmp(sub, "edit"))
-		return recommend_write(argc, argv, 1);
-	if (sub && !strcmp(sub, "list"))
-		return list_part("recommend", argc, argv, "recommendations", print_recommendations);
-	if (sub && !strcmp(sub, "rm"))
-		return remove_item("recommend", argc, argv, CAMPAIGN_RECOMMENDATION);
-	if (cli_wants_help("recommend", argc, argv))
-		return EXIT_OK;
-	return item_subcommand("recommend", sub, (const char *const[]){"add", "list", "edit", "rm", NULL});
+	return item_command(&recommend_cmd, argc, argv);
 }
 
 /* ---- stakeholders ---- */
 
-static int stakeholder_write(int argc, char **argv, int editing)
+static int stakeholder_lacks(const struct args *a, int editing)
 {
-	struct args a;
-	int r = cli_parse("stakeholder", argc, argv,
-	                  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_NAME), O(OPT_TYPE), O(OPT_POWER), O(OPT_INTEREST),
-	                        O(OPT_POSITION), O(OPT_NOTE)),
-	                  &a);
-	if (r)
-		return r;
-	long long id = 0, cid = 0;
-	if (editing ? !(id = edit_id("stakeholder", &a, argv, "stakeholder"))
-	            : (no_args("stakeholder", &a, argv) || !(cid = campaign_opt("stakeholder", &a))))
-		return EXIT_USAGE;
-	if (!editing && !a.name)
-		return cli_usage_error("stakeholder", "give the stakeholder's name with --name");
-	struct campaign_stakeholder s = {a.name,
-	                                 cli_opt(&a, OPT_TYPE),
-	                                 cli_opt(&a, OPT_POWER),
-	                                 cli_opt(&a, OPT_INTEREST),
-	                                 cli_opt(&a, OPT_POSITION),
-	                                 cli_opt(&a, OPT_NOTE)};
-	struct hub *h = NULL;
-	if ((r = cli_open_hub(a.ws, &h)))
-		return r;
-	struct err e = ERR_INIT;
-	if (editing ? campaign_stakeholder_update(h->db, id, &s, NULL, &e)
-	            : campaign_stakeholder_add(h->db, cid, &s, &id, NULL, &e))
-		r = core_error("stakeholder", &e);
-	else if (editing)
-		printf("stakeholder %lld saved\n", id);
-	else
-		print_made(a.json, "stakeholder", id, cid);
-	hub_close(h);
-	return r;
+	return !editing && !a->name;
+}
+
+static int stakeholder_read(const char *cmd, const struct args *a, struct item_values *v)
+{
+	(void)cmd;
+	v->v.stakeholder = (struct campaign_stakeholder){a->name,
+	                                                 cli_opt(a, OPT_TYPE),
+	                                                 cli_opt(a, OPT_POWER),
+	                                                 cli_opt(a, OPT_INTEREST),
+	                                                 cli_opt(a, OPT_POSITION),
+	                                                 cli_opt(a, OPT_NOTE)};
+	return 0;
+}
+
+static int stakeholder_save(sqlite3 *db, int editing, long long cid, long long *id, const struct item_values *v,
+                            struct err *e)
+{
+	return editing ? campaign_stakeholder_update(db, *id, &v->v.stakeholder, NULL, e)
+	               : campaign_stakeholder_add(db, cid, &v->v.stakeholder, id, NULL, e);
 }
 
 /* The grid's words from the interface strings of lang (the workspace's overrides apply). */
@@ -1055,67 +1112,64 @@ static int stakeholder_grid(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static const struct item_cmd stakeholder_cmd = {
+    .cmd = "stakeholder",
+    .what = "stakeholder",
+    .allow = ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_NAME), O(OPT_TYPE), O(OPT_POWER), O(OPT_INTEREST),
+                   O(OPT_POSITION), O(OPT_NOTE)),
+    .lacks = stakeholder_lacks,
+    .needs = "give the stakeholder's name with --name",
+    .read = stakeholder_read,
+    .save = stakeholder_save,
+    .key = "stakeholders",
+    .print = print_stakeholders,
+    .kind = CAMPAIGN_STAKEHOLDER,
+    .extra = "grid",
+    .run_extra = stakeholder_grid,
+    .subs = (const char *const[]){"add", "list", "grid", "edit", "rm", NULL},
+};
+
 int cmd_stakeholder(int argc, char **argv)
 {
-	const char *sub = take_subcommand(&argc, argv);
-	if (sub && !strcmp(sub, "add"))
-		return stakeholder_write(argc, argv, 0);
-	if (sub && !strcmp(sub, "edit"))
-		return stakeholder_write(argc, argv, 1);
-	if (sub && !strcmp(sub, "list"))
-		return list_part("stakeholder", argc, argv, "stakeholders", print_stakeholders);
-	if (sub && !strcmp(sub, "grid"))
-		return stakeholder_grid(argc, argv);
-	if (sub && !strcmp(sub, "rm"))
-		return remove_item("stakeholder", argc, argv, CAMPAIGN_STAKEHOLDER);
-	if (cli_wants_help("stakeholder", argc, argv))
-		return EXIT_OK;
-	return item_subcommand("stakeholder", sub, (const char *const[]){"add", "list", "grid", "edit", "rm", NULL});
+	return item_command(&stakeholder_cmd, argc, argv);
 }
 
 /* ---- the timeline ---- */
 
-static int event_write(int argc, char **argv, int editing)
+static int event_lacks(const struct args *a, int editing)
 {
-	struct args a;
-	int r = cli_parse("event", argc, argv,
-	                  ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_DATE), O(OPT_TITLE), O(OPT_TYPE), O(OPT_NOTE)), &a);
-	if (r)
-		return r;
-	long long id = 0, cid = 0;
-	if (editing ? !(id = edit_id("event", &a, argv, "event"))
-	            : (no_args("event", &a, argv) || !(cid = campaign_opt("event", &a))))
-		return EXIT_USAGE;
-	if (!editing && (!a.meta.date || !a.meta.title))
-		return cli_usage_error("event", "give the event's --date YYYY-MM-DD and --title");
-	struct campaign_event ev = {a.meta.date, cli_opt(&a, OPT_TYPE), a.meta.title, cli_opt(&a, OPT_NOTE)};
-	struct hub *h = NULL;
-	if ((r = cli_open_hub(a.ws, &h)))
-		return r;
-	struct err e = ERR_INIT;
-	if (editing ? campaign_event_update(h->db, id, &ev, NULL, &e)
-	            : campaign_event_add(h->db, cid, &ev, &id, NULL, &e))
-		r = core_error("event", &e);
-	else if (editing)
-		printf("event %lld saved\n", id);
-	else
-		print_made(a.json, "event", id, cid);
-	hub_close(h);
-	return r;
+	return !editing && (!a->meta.date || !a->meta.title);
 }
+
+static int event_read(const char *cmd, const struct args *a, struct item_values *v)
+{
+	(void)cmd;
+	v->v.event = (struct campaign_event){a->meta.date, cli_opt(a, OPT_TYPE), a->meta.title, cli_opt(a, OPT_NOTE)};
+	return 0;
+}
+
+static int event_save(sqlite3 *db, int editing, long long cid, long long *id, const struct item_values *v,
+                      struct err *e)
+{
+	return editing ? campaign_event_update(db, *id, &v->v.event, NULL, e)
+	               : campaign_event_add(db, cid, &v->v.event, id, NULL, e);
+}
+
+static const struct item_cmd event_cmd = {
+    .cmd = "event",
+    .what = "event",
+    .allow = ALLOW(O(OPT_JSON), O(OPT_CAMPAIGN), O(OPT_DATE), O(OPT_TITLE), O(OPT_TYPE), O(OPT_NOTE)),
+    .lacks = event_lacks,
+    .needs = "give the event's --date YYYY-MM-DD and --title",
+    .read = event_read,
+    .save = event_save,
+    .key = "events",
+    .print = print_events,
+    .kind = CAMPAIGN_EVENT,
+    .subs = (const char *const[]){"add", "list", "edit", "rm", NULL},
+};
 
 int cmd_event(int argc, char **argv)
 {
-	const char *sub = take_subcommand(&argc, argv);
-	if (sub && !strcmp(sub, "add"))
-		return event_write(argc, argv, 0);
-	if (sub && !strcmp(sub, "edit"))
-		return event_write(argc, argv, 1);
-	if (sub && !strcmp(sub, "list"))
-		return list_part("event", argc, argv, "events", print_events);
-	if (sub && !strcmp(sub, "rm"))
-		return remove_item("event", argc, argv, CAMPAIGN_EVENT);
-	if (cli_wants_help("event", argc, argv))
-		return EXIT_OK;
-	return item_subcommand("event", sub, (const char *const[]){"add", "list", "edit", "rm", NULL});
+	return item_command(&event_cmd, argc, argv);
 }
