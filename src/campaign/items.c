@@ -172,11 +172,61 @@ int campaign_evidence_note(sqlite3 *db, long long id, const char *note, struct e
 	return cp_end(db, outer, failed, e);
 }
 
+/*
+ * ---- barriers, recommendations, stakeholders, events ----
+ *
+ * Their add and update functions differ only in the checks, the statement and the links: one
+ * write does the rest (the campaign or item must exist, the values pass, one transaction that
+ * also moves the campaign's updated_at).
+ */
+
+/* What one kind of item's writes differ in; item is its struct campaign_barrier... */
+struct item_kind {
+	enum campaign_item kind;
+	/* ?1 is the campaign when inserting, the item when updating; bind gives ?2... */
+	const char *insert, *update;
+	void (*check)(sqlite3 *db, const void *item, long long cid, int updating, struct campaign_problems *p);
+	void (*bind)(sqlite3_stmt *st, const void *item, int updating);
+	/* Replaces the item's links (when it has any: NULL); 0 or ERR_DB. */
+	int (*links)(sqlite3 *db, const void *item, long long id, int updating, struct err *e);
+};
+
+/* Adds an item to campaign_id (*id receives it), or when updating changes item *id. */
+static int item_write(sqlite3 *db, const struct item_kind *k, const void *item, int updating, long long campaign_id,
+                      long long *id, struct campaign_problems *problems, struct err *e)
+{
+	struct campaign_problems local;
+	struct campaign_problems *p = problems_or(problems, &local);
+	long long cid = campaign_id;
+	if (updating ? owner(db, k->kind, *id, &cid, e) : campaign_exists(db, cid, e))
+		return ERR_NOTFOUND;
+	k->check(db, item, cid, updating, p);
+	if (cp_result(p, e))
+		return ERR_USAGE;
+	int outer;
+	if (cp_begin(db, &outer, e))
+		return ERR_DB;
+	sqlite3_stmt *st = db_prepare(db, updating ? k->update : k->insert);
+	sqlite3_bind_int64(st, 1, updating ? *id : cid);
+	k->bind(st, item, updating);
+	int failed = cp_step_done(db, st, e);
+	if (!failed && !updating)
+		*id = sqlite3_last_insert_rowid(db);
+	failed = failed || (k->links && k->links(db, item, *id, updating, e)) || cp_touch(db, cid, e);
+	return cp_end(db, outer, failed, e);
+}
+
+/* A text to bind: when adding, def stands for NULL or ""; when updating, NULL keeps the value. */
+static const char *value(const char *s, const char *def, int updating)
+{
+	return updating || cp_nonempty(s) ? s : def;
+}
+
 /* ---- barriers ---- */
 
-static void check_barrier(sqlite3 *db, const struct campaign_barrier *b, long long cid, int updating,
-                          struct campaign_problems *p)
+static void check_barrier(sqlite3 *db, const void *item, long long cid, int updating, struct campaign_problems *p)
 {
+	const struct campaign_barrier *b = item;
 	cp_text(p, "title", b->title, CAMPAIGN_TITLE_MAX, 0, !updating || b->title);
 	cp_text(p, "description", b->description, CAMPAIGN_TEXT_MAX, 1, 0);
 	cp_text(p, "affected", b->affected, CAMPAIGN_TITLE_MAX, 0, 0);
@@ -192,76 +242,56 @@ static void check_barrier(sqlite3 *db, const struct campaign_barrier *b, long lo
 	check_links(db, p, "evidence", "evidence", "evidence", b->evidence, b->nevidence, cid);
 }
 
-static const char barrier_links_del[] = "DELETE FROM barrier_evidence WHERE barrier_id = ?1";
-static const char barrier_links_ins[] =
-    "INSERT OR IGNORE INTO barrier_evidence(barrier_id, evidence_id) VALUES (?1, ?2)";
+static void bind_barrier(sqlite3_stmt *st, const void *item, int updating)
+{
+	const struct campaign_barrier *b = item;
+	db_bind_text(st, 2, b->title);
+	db_bind_text(st, 3, value(b->description, "", updating));
+	db_bind_text(st, 4, value(b->affected, "", updating));
+	db_bind_text(st, 5, value(b->severity, "medium", updating));
+	db_bind_text(st, 6, value(b->theme, NULL, updating));
+}
+
+static int barrier_links(sqlite3 *db, const void *item, long long id, int updating, struct err *e)
+{
+	const struct campaign_barrier *b = item;
+	if (updating && !b->set_evidence)
+		return 0;
+	return set_links(db, "DELETE FROM barrier_evidence WHERE barrier_id = ?1",
+	                 "INSERT OR IGNORE INTO barrier_evidence(barrier_id, evidence_id) VALUES (?1, ?2)", id,
+	                 b->evidence, b->nevidence, e);
+}
+
+static const struct item_kind barrier_kind = {
+    CAMPAIGN_BARRIER,
+    "INSERT INTO barriers(campaign_id, title, description, affected, severity, theme_key) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "UPDATE barriers SET title = coalesce(?2, title), description = coalesce(?3, description), affected = "
+    "coalesce(?4, affected), severity = coalesce(?5, severity), theme_key = CASE WHEN ?6 IS NULL THEN theme_key "
+    "ELSE nullif(?6, '') END WHERE id = ?1",
+    check_barrier,
+    bind_barrier,
+    barrier_links,
+};
 
 int campaign_barrier_add(sqlite3 *db, long long campaign_id, const struct campaign_barrier *b, long long *id,
                          struct campaign_problems *problems, struct err *e)
 {
-	struct campaign_problems local;
-	struct campaign_problems *p = problems_or(problems, &local);
-	if (campaign_exists(db, campaign_id, e))
-		return ERR_NOTFOUND;
-	check_barrier(db, b, campaign_id, 0, p);
-	if (cp_result(p, e))
-		return ERR_USAGE;
-	int outer;
-	if (cp_begin(db, &outer, e))
-		return ERR_DB;
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO barriers(campaign_id, title, description, affected, severity, "
-	                                  "theme_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	sqlite3_bind_int64(st, 1, campaign_id);
-	db_bind_text(st, 2, b->title);
-	db_bind_text(st, 3, b->description ? b->description : "");
-	db_bind_text(st, 4, b->affected ? b->affected : "");
-	db_bind_text(st, 5, cp_nonempty(b->severity) ? b->severity : "medium");
-	db_bind_text(st, 6, cp_nonempty(b->theme));
-	int failed = cp_step_done(db, st, e);
-	if (!failed) {
-		*id = sqlite3_last_insert_rowid(db);
-		failed = set_links(db, barrier_links_del, barrier_links_ins, *id, b->evidence, b->nevidence, e) ||
-		         cp_touch(db, campaign_id, e);
-	}
-	return cp_end(db, outer, failed, e);
+	return item_write(db, &barrier_kind, b, 0, campaign_id, id, problems, e);
 }
 
 int campaign_barrier_update(sqlite3 *db, long long id, const struct campaign_barrier *b,
                             struct campaign_problems *problems, struct err *e)
 {
-	struct campaign_problems local;
-	struct campaign_problems *p = problems_or(problems, &local);
-	long long cid;
-	if (owner(db, CAMPAIGN_BARRIER, id, &cid, e))
-		return ERR_NOTFOUND;
-	check_barrier(db, b, cid, 1, p);
-	if (cp_result(p, e))
-		return ERR_USAGE;
-	int outer;
-	if (cp_begin(db, &outer, e))
-		return ERR_DB;
-	sqlite3_stmt *st =
-	    db_prepare(db, "UPDATE barriers SET title = coalesce(?2, title), description = coalesce(?3, "
-	                   "description), affected = coalesce(?4, affected), severity = coalesce(?5, severity), "
-	                   "theme_key = CASE WHEN ?6 IS NULL THEN theme_key ELSE nullif(?6, '') END WHERE id = ?1");
-	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, b->title);
-	db_bind_text(st, 3, b->description);
-	db_bind_text(st, 4, b->affected);
-	db_bind_text(st, 5, b->severity);
-	db_bind_text(st, 6, b->theme);
-	int failed = cp_step_done(db, st, e) ||
-	             (b->set_evidence &&
-	              set_links(db, barrier_links_del, barrier_links_ins, id, b->evidence, b->nevidence, e)) ||
-	             cp_touch(db, cid, e);
-	return cp_end(db, outer, failed, e);
+	return item_write(db, &barrier_kind, b, 1, 0, &id, problems, e);
 }
 
 /* ---- recommendations ---- */
 
-static void check_recommendation(sqlite3 *db, const struct campaign_recommendation *r, long long cid, int updating,
+static void check_recommendation(sqlite3 *db, const void *item, long long cid, int updating,
                                  struct campaign_problems *p)
 {
+	const struct campaign_recommendation *r = item;
 	cp_text(p, "text", r->text, CAMPAIGN_TEXT_MAX, 1, !updating || r->text);
 	cp_text(p, "authority", r->authority, CAMPAIGN_TITLE_MAX, 0, 0);
 	cp_choice(p, "priority", r->priority, campaign_priorities, !updating);
@@ -269,67 +299,45 @@ static void check_recommendation(sqlite3 *db, const struct campaign_recommendati
 	check_links(db, p, "barrier", "barriers", "a barrier", r->barriers, r->nbarriers, cid);
 }
 
-static const char rec_links_del[] = "DELETE FROM recommendation_barriers WHERE recommendation_id = ?1";
-static const char rec_links_ins[] =
-    "INSERT OR IGNORE INTO recommendation_barriers(recommendation_id, barrier_id) VALUES (?1, ?2)";
+static void bind_recommendation(sqlite3_stmt *st, const void *item, int updating)
+{
+	const struct campaign_recommendation *r = item;
+	db_bind_text(st, 2, r->text);
+	db_bind_text(st, 3, value(r->authority, "", updating));
+	db_bind_text(st, 4, value(r->priority, "medium", updating));
+	db_bind_text(st, 5, value(r->feasibility, "medium", updating));
+}
+
+static int recommendation_links(sqlite3 *db, const void *item, long long id, int updating, struct err *e)
+{
+	const struct campaign_recommendation *r = item;
+	if (updating && !r->set_barriers)
+		return 0;
+	return set_links(db, "DELETE FROM recommendation_barriers WHERE recommendation_id = ?1",
+	                 "INSERT OR IGNORE INTO recommendation_barriers(recommendation_id, barrier_id) VALUES (?1, ?2)",
+	                 id, r->barriers, r->nbarriers, e);
+}
+
+static const struct item_kind recommendation_kind = {
+    CAMPAIGN_RECOMMENDATION,
+    "INSERT INTO recommendations(campaign_id, text, authority, priority, feasibility) VALUES (?1, ?2, ?3, ?4, ?5)",
+    "UPDATE recommendations SET text = coalesce(?2, text), authority = coalesce(?3, authority), priority = "
+    "coalesce(?4, priority), feasibility = coalesce(?5, feasibility) WHERE id = ?1",
+    check_recommendation,
+    bind_recommendation,
+    recommendation_links,
+};
 
 int campaign_recommendation_add(sqlite3 *db, long long campaign_id, const struct campaign_recommendation *r,
                                 long long *id, struct campaign_problems *problems, struct err *e)
 {
-	struct campaign_problems local;
-	struct campaign_problems *p = problems_or(problems, &local);
-	if (campaign_exists(db, campaign_id, e))
-		return ERR_NOTFOUND;
-	check_recommendation(db, r, campaign_id, 0, p);
-	if (cp_result(p, e))
-		return ERR_USAGE;
-	int outer;
-	if (cp_begin(db, &outer, e))
-		return ERR_DB;
-	sqlite3_stmt *st =
-	    db_prepare(db, "INSERT INTO recommendations(campaign_id, text, authority, priority, feasibility) "
-	                   "VALUES (?1, ?2, ?3, ?4, ?5)");
-	sqlite3_bind_int64(st, 1, campaign_id);
-	db_bind_text(st, 2, r->text);
-	db_bind_text(st, 3, r->authority ? r->authority : "");
-	db_bind_text(st, 4, cp_nonempty(r->priority) ? r->priority : "medium");
-	db_bind_text(st, 5, cp_nonempty(r->feasibility) ? r->feasibility : "medium");
-	int failed = cp_step_done(db, st, e);
-	if (!failed) {
-		*id = sqlite3_last_insert_rowid(db);
-		failed = set_links(db, rec_links_del, rec_links_ins, *id, r->barriers, r->nbarriers, e) ||
-		         cp_touch(db, campaign_id, e);
-	}
-	return cp_end(db, outer, failed, e);
+	return item_write(db, &recommendation_kind, r, 0, campaign_id, id, problems, e);
 }
 
 int campaign_recommendation_update(sqlite3 *db, long long id, const struct campaign_recommendation *r,
                                    struct campaign_problems *problems, struct err *e)
 {
-	struct campaign_problems local;
-	struct campaign_problems *p = problems_or(problems, &local);
-	long long cid;
-	if (owner(db, CAMPAIGN_RECOMMENDATION, id, &cid, e))
-		return ERR_NOTFOUND;
-	check_recommendation(db, r, cid, 1, p);
-	if (cp_result(p, e))
-		return ERR_USAGE;
-	int outer;
-	if (cp_begin(db, &outer, e))
-		return ERR_DB;
-	sqlite3_stmt *st = db_prepare(db, "UPDATE recommendations SET text = coalesce(?2, text), authority = "
-	                                  "coalesce(?3, authority), priority = coalesce(?4, priority), feasibility = "
-	                                  "coalesce(?5, feasibility) WHERE id = ?1");
-	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, r->text);
-	db_bind_text(st, 3, r->authority);
-	db_bind_text(st, 4, r->priority);
-	db_bind_text(st, 5, r->feasibility);
-	int failed =
-	    cp_step_done(db, st, e) ||
-	    (r->set_barriers && set_links(db, rec_links_del, rec_links_ins, id, r->barriers, r->nbarriers, e)) ||
-	    cp_touch(db, cid, e);
-	return cp_end(db, outer, failed, e);
+	return item_write(db, &recommendation_kind, r, 1, 0, &id, problems, e);
 }
 
 /* ---- stakeholders ---- */
@@ -340,8 +348,11 @@ static int score(const char *s)
 	return s && s[0] >= '1' && s[0] <= '5' && !s[1] ? s[0] - '0' : 0;
 }
 
-static void check_stakeholder(const struct campaign_stakeholder *s, int updating, struct campaign_problems *p)
+static void check_stakeholder(sqlite3 *db, const void *item, long long cid, int updating, struct campaign_problems *p)
 {
+	(void)db;
+	(void)cid;
+	const struct campaign_stakeholder *s = item;
 	cp_text(p, "name", s->name, CAMPAIGN_TITLE_MAX, 0, !updating || s->name);
 	cp_choice(p, "type", s->type, campaign_stakeholder_types, !updating);
 	cp_choice(p, "position", s->position, campaign_positions, !updating);
@@ -353,72 +364,57 @@ static void check_stakeholder(const struct campaign_stakeholder *s, int updating
 		       s->interest);
 }
 
+/* A score to bind: when adding, 3 when not given; when updating, left NULL (kept) when not given. */
+static void bind_score(sqlite3_stmt *st, int col, const char *s, int updating)
+{
+	if (!updating)
+		sqlite3_bind_int(st, col, score(s) ? score(s) : 3);
+	else if (s)
+		sqlite3_bind_int(st, col, score(s));
+}
+
+static void bind_stakeholder(sqlite3_stmt *st, const void *item, int updating)
+{
+	const struct campaign_stakeholder *s = item;
+	db_bind_text(st, 2, s->name);
+	db_bind_text(st, 3, value(s->type, "other", updating));
+	bind_score(st, 4, s->power, updating);
+	bind_score(st, 5, s->interest, updating);
+	db_bind_text(st, 6, value(s->position, "neutral", updating));
+	db_bind_text(st, 7, value(s->notes, "", updating));
+}
+
+static const struct item_kind stakeholder_kind = {
+    CAMPAIGN_STAKEHOLDER,
+    "INSERT INTO stakeholders(campaign_id, name, type, power, interest, position, notes) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "UPDATE stakeholders SET name = coalesce(?2, name), type = coalesce(?3, type), power = coalesce(?4, power), "
+    "interest = coalesce(?5, interest), position = coalesce(?6, position), notes = coalesce(?7, notes) "
+    "WHERE id = ?1",
+    check_stakeholder,
+    bind_stakeholder,
+    NULL,
+};
+
 int campaign_stakeholder_add(sqlite3 *db, long long campaign_id, const struct campaign_stakeholder *s, long long *id,
                              struct campaign_problems *problems, struct err *e)
 {
-	struct campaign_problems local;
-	struct campaign_problems *p = problems_or(problems, &local);
-	if (campaign_exists(db, campaign_id, e))
-		return ERR_NOTFOUND;
-	check_stakeholder(s, 0, p);
-	if (cp_result(p, e))
-		return ERR_USAGE;
-	int outer;
-	if (cp_begin(db, &outer, e))
-		return ERR_DB;
-	sqlite3_stmt *st =
-	    db_prepare(db, "INSERT INTO stakeholders(campaign_id, name, type, power, interest, position, "
-	                   "notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-	sqlite3_bind_int64(st, 1, campaign_id);
-	db_bind_text(st, 2, s->name);
-	db_bind_text(st, 3, cp_nonempty(s->type) ? s->type : "other");
-	sqlite3_bind_int(st, 4, score(s->power) ? score(s->power) : 3);
-	sqlite3_bind_int(st, 5, score(s->interest) ? score(s->interest) : 3);
-	db_bind_text(st, 6, cp_nonempty(s->position) ? s->position : "neutral");
-	db_bind_text(st, 7, s->notes ? s->notes : "");
-	int failed = cp_step_done(db, st, e);
-	if (!failed) {
-		*id = sqlite3_last_insert_rowid(db);
-		failed = cp_touch(db, campaign_id, e);
-	}
-	return cp_end(db, outer, failed, e);
+	return item_write(db, &stakeholder_kind, s, 0, campaign_id, id, problems, e);
 }
 
 int campaign_stakeholder_update(sqlite3 *db, long long id, const struct campaign_stakeholder *s,
                                 struct campaign_problems *problems, struct err *e)
 {
-	struct campaign_problems local;
-	struct campaign_problems *p = problems_or(problems, &local);
-	long long cid;
-	if (owner(db, CAMPAIGN_STAKEHOLDER, id, &cid, e))
-		return ERR_NOTFOUND;
-	check_stakeholder(s, 1, p);
-	if (cp_result(p, e))
-		return ERR_USAGE;
-	int outer;
-	if (cp_begin(db, &outer, e))
-		return ERR_DB;
-	sqlite3_stmt *st =
-	    db_prepare(db, "UPDATE stakeholders SET name = coalesce(?2, name), type = coalesce(?3, type), "
-	                   "power = coalesce(?4, power), interest = coalesce(?5, interest), position = "
-	                   "coalesce(?6, position), notes = coalesce(?7, notes) WHERE id = ?1");
-	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, s->name);
-	db_bind_text(st, 3, s->type);
-	if (s->power)
-		sqlite3_bind_int(st, 4, score(s->power));
-	if (s->interest)
-		sqlite3_bind_int(st, 5, score(s->interest));
-	db_bind_text(st, 6, s->position);
-	db_bind_text(st, 7, s->notes);
-	int failed = cp_step_done(db, st, e) || cp_touch(db, cid, e);
-	return cp_end(db, outer, failed, e);
+	return item_write(db, &stakeholder_kind, s, 1, 0, &id, problems, e);
 }
 
 /* ---- the timeline ---- */
 
-static void check_event(const struct campaign_event *ev, int updating, struct campaign_problems *p)
+static void check_event(sqlite3 *db, const void *item, long long cid, int updating, struct campaign_problems *p)
 {
+	(void)db;
+	(void)cid;
+	const struct campaign_event *ev = item;
 	if (!updating && !cp_nonempty(ev->date))
 		cp_add(p, "date", "is needed (YYYY-MM-DD)");
 	cp_date(p, "date", ev->date, 0);
@@ -427,56 +423,33 @@ static void check_event(const struct campaign_event *ev, int updating, struct ca
 	cp_text(p, "notes", ev->notes, CAMPAIGN_TEXT_MAX, 1, 0);
 }
 
+static void bind_event(sqlite3_stmt *st, const void *item, int updating)
+{
+	const struct campaign_event *ev = item;
+	db_bind_text(st, 2, ev->date);
+	db_bind_text(st, 3, value(ev->type, "other", updating));
+	db_bind_text(st, 4, ev->title);
+	db_bind_text(st, 5, value(ev->notes, "", updating));
+}
+
+static const struct item_kind event_kind = {
+    CAMPAIGN_EVENT,
+    "INSERT INTO campaign_events(campaign_id, date, type, title, notes) VALUES (?1, ?2, ?3, ?4, ?5)",
+    "UPDATE campaign_events SET date = coalesce(?2, date), type = coalesce(?3, type), title = coalesce(?4, title), "
+    "notes = coalesce(?5, notes) WHERE id = ?1",
+    check_event,
+    bind_event,
+    NULL,
+};
+
 int campaign_event_add(sqlite3 *db, long long campaign_id, const struct campaign_event *ev, long long *id,
                        struct campaign_problems *problems, struct err *e)
 {
-	struct campaign_problems local;
-	struct campaign_problems *p = problems_or(problems, &local);
-	if (campaign_exists(db, campaign_id, e))
-		return ERR_NOTFOUND;
-	check_event(ev, 0, p);
-	if (cp_result(p, e))
-		return ERR_USAGE;
-	int outer;
-	if (cp_begin(db, &outer, e))
-		return ERR_DB;
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO campaign_events(campaign_id, date, type, title, notes) "
-	                                  "VALUES (?1, ?2, ?3, ?4, ?5)");
-	sqlite3_bind_int64(st, 1, campaign_id);
-	db_bind_text(st, 2, ev->date);
-	db_bind_text(st, 3, cp_nonempty(ev->type) ? ev->type : "other");
-	db_bind_text(st, 4, ev->title);
-	db_bind_text(st, 5, ev->notes ? ev->notes : "");
-	int failed = cp_step_done(db, st, e);
-	if (!failed) {
-		*id = sqlite3_last_insert_rowid(db);
-		failed = cp_touch(db, campaign_id, e);
-	}
-	return cp_end(db, outer, failed, e);
+	return item_write(db, &event_kind, ev, 0, campaign_id, id, problems, e);
 }
 
 int campaign_event_update(sqlite3 *db, long long id, const struct campaign_event *ev,
                           struct campaign_problems *problems, struct err *e)
 {
-	struct campaign_problems local;
-	struct campaign_problems *p = problems_or(problems, &local);
-	long long cid;
-	if (owner(db, CAMPAIGN_EVENT, id, &cid, e))
-		return ERR_NOTFOUND;
-	check_event(ev, 1, p);
-	if (cp_result(p, e))
-		return ERR_USAGE;
-	int outer;
-	if (cp_begin(db, &outer, e))
-		return ERR_DB;
-	sqlite3_stmt *st =
-	    db_prepare(db, "UPDATE campaign_events SET date = coalesce(?2, date), type = coalesce(?3, type), "
-	                   "title = coalesce(?4, title), notes = coalesce(?5, notes) WHERE id = ?1");
-	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, ev->date);
-	db_bind_text(st, 3, ev->type);
-	db_bind_text(st, 4, ev->title);
-	db_bind_text(st, 5, ev->notes);
-	int failed = cp_step_done(db, st, e) || cp_touch(db, cid, e);
-	return cp_end(db, outer, failed, e);
+	return item_write(db, &event_kind, ev, 1, 0, &id, problems, e);
 }

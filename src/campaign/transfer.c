@@ -43,6 +43,15 @@ static char *field_path(const char *array, size_t i, const char *key)
 	return key ? xasprintf("%s[%zu].%s", array, i, key) : xasprintf("%s[%zu]", array, i);
 }
 
+/* ERR_FORMAT naming the field array[i].key (key alone when array is NULL). */
+static int bad_at(struct reader *rd, const char *array, size_t i, const char *key, const char *what)
+{
+	char *p = array ? field_path(array, i, key) : xstrdup(key);
+	int r = bad(rd, p, what);
+	free(p);
+	return r;
+}
+
 /*
  * The text at o.key: *out NULL for null or absent unless required. ERR_FORMAT naming the
  * field for any other type.
@@ -54,20 +63,13 @@ static int get_text(struct reader *rd, json_t *o, const char *array, size_t i, c
 	*out = NULL;
 	if (json_is_string(v)) {
 		*out = json_string_value(v);
-		if (strlen(*out) != json_string_length(v)) {
-			char *p = array ? field_path(array, i, key) : xstrdup(key);
-			int r = bad(rd, p, "the text holds a NUL character");
-			free(p);
-			return r;
-		}
+		if (strlen(*out) != json_string_length(v))
+			return bad_at(rd, array, i, key, "the text holds a NUL character");
 		return 0;
 	}
 	if ((!v || json_is_null(v)) && !required)
 		return 0;
-	char *p = array ? field_path(array, i, key) : xstrdup(key);
-	int r = bad(rd, p, v && !json_is_null(v) ? "a text is expected here" : "is missing");
-	free(p);
-	return r;
+	return bad_at(rd, array, i, key, v && !json_is_null(v) ? "a text is expected here" : "is missing");
 }
 
 /* A whole number at o.key within [min, max]; def when absent or null and not required. */
@@ -82,15 +84,12 @@ static int get_int(struct reader *rd, json_t *o, const char *array, size_t i, co
 	}
 	if ((!v || json_is_null(v)) && !required)
 		return 0;
-	char *p = array ? field_path(array, i, key) : xstrdup(key);
 	char what[96];
 	if (!v || json_is_null(v))
 		snprintf(what, sizeof(what), "is missing");
 	else
 		snprintf(what, sizeof(what), "a whole number from %lld to %lld is expected here", min, max);
-	int r = bad(rd, p, what);
-	free(p);
-	return r;
+	return bad_at(rd, array, i, key, what);
 }
 
 /* The array at root.key (absent counts as empty); ERR_FORMAT when it is something else. */
@@ -107,12 +106,8 @@ static int get_array(struct reader *rd, json_t *root, const char *key, json_t **
 	json_t *o;
 	json_array_foreach(*out, i, o)
 	{
-		if (!json_is_object(o)) {
-			char *p = field_path(key, i, NULL);
-			int r = bad(rd, p, "an object is expected here");
-			free(p);
-			return r;
-		}
+		if (!json_is_object(o))
+			return bad_at(rd, key, i, NULL, "an object is expected here");
 	}
 	return 0;
 }
@@ -122,11 +117,9 @@ static int refused(struct reader *rd, const char *array, size_t i, const struct 
 {
 	const char *field = p->n ? p->v[0].field : "?";
 	const char *msg = p->n ? p->v[0].msg : rd->e->msg;
-	char *path = array ? field_path(array, i, field) : xstrdup(field);
 	char *m = xstrdup(msg); /* rd->e->msg may be msg's own buffer */
-	int r = bad(rd, path, m);
+	int r = bad_at(rd, array, i, field, m);
 	free(m);
-	free(path);
 	return r;
 }
 
@@ -279,231 +272,196 @@ static int import_campaign(sqlite3 *db, struct reader *rd, json_t *root, const c
 	return 0;
 }
 
-static int import_members(sqlite3 *db, struct reader *rd, json_t *root, long long id,
-                          struct campaign_import_report *rep)
-{
-	json_t *members;
-	if (get_array(rd, root, "members", &members))
-		return ERR_FORMAT;
-	size_t i;
-	json_t *m;
-	json_array_foreach(members, i, m)
-	{
-		const char *login, *role;
-		if (get_text(rd, m, "members", i, "login", 0, &login) ||
-		    get_text(rd, m, "members", i, "role", 1, &role))
-			return ERR_FORMAT;
-		if (!campaign_one_of(role, campaign_member_roles)) {
-			char *p = field_path("members", i, "role");
-			int r = bad(rd, p, "not one of: lead, member, observer");
-			free(p);
-			return r;
-		}
-		sqlite3_stmt *st = db_prepare(db, "SELECT id FROM users WHERE login = ?1");
-		db_bind_text(st, 1, login);
-		long long uid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_finalize(st);
-		if (!uid) {
-			rep->members_skipped++;
-			continue;
-		}
-		if (campaign_member_set_id(db, id, uid, role, rd->e))
-			return ERR_DB;
-	}
-	return 0;
-}
+/* What the lists of a case file carry from one to the next: the new numbers, the report. */
+struct import_state {
+	struct idmap evidence, barriers;
+	struct campaign_import_report *rep;
+};
 
-static int import_evidence(sqlite3 *db, struct reader *rd, json_t *root, long long id, struct idmap *map,
-                           struct campaign_import_report *rep)
+/* Reads o, the item i of a list, into campaign id; ERR_FORMAT (naming the field) or ERR_DB. */
+typedef int import_item(sqlite3 *db, struct reader *rd, json_t *o, size_t i, long long id, struct import_state *s);
+
+/* Takes in each item of the list root.key with one. */
+static int import_list(sqlite3 *db, struct reader *rd, json_t *root, const char *key, import_item *one, long long id,
+                       struct import_state *s)
 {
 	json_t *arr;
-	if (get_array(rd, root, "evidence", &arr))
+	if (get_array(rd, root, key, &arr))
 		return ERR_FORMAT;
 	size_t i;
 	json_t *o;
+	int r = 0;
 	json_array_foreach(arr, i, o)
 	{
-		const char *title, *issuer, *date, *kind, *hash, *article, *text, *note, *by, *at;
-		long long old, seq, page;
-		if (get_int(rd, o, "evidence", i, "id", 1, (long long)1 << 53, 1, 0, &old) ||
-		    get_text(rd, o, "evidence", i, "doc_title", 1, &title) ||
-		    get_text(rd, o, "evidence", i, "doc_issuer", 0, &issuer) ||
-		    get_text(rd, o, "evidence", i, "doc_date", 0, &date) ||
-		    get_text(rd, o, "evidence", i, "doc_kind", 1, &kind) ||
-		    get_text(rd, o, "evidence", i, "doc_hash", 1, &hash) ||
-		    get_int(rd, o, "evidence", i, "seq", 1, 1 << 30, 1, 0, &seq) ||
-		    get_int(rd, o, "evidence", i, "page", 0, 1 << 30, 0, 0, &page) ||
-		    get_text(rd, o, "evidence", i, "article", 0, &article) ||
-		    get_text(rd, o, "evidence", i, "text", 1, &text) ||
-		    get_text(rd, o, "evidence", i, "note", 0, &note) ||
-		    get_text(rd, o, "evidence", i, "pinned_by", 0, &by) ||
-		    get_text(rd, o, "evidence", i, "pinned_at", 0, &at))
-			return ERR_FORMAT;
-		struct campaign_problems p = {0};
-		cp_text(&p, "doc_title", title, 2000, 1, 1);
-		cp_text(&p, "doc_issuer", issuer, 2000, 1, 0);
-		cp_date(&p, "doc_date", date, 0);
-		cp_text(&p, "doc_kind", kind, 40, 0, 1);
-		cp_text(&p, "doc_hash", hash, 128, 0, 0);
-		cp_text(&p, "article", article, 200, 1, 0);
-		cp_text(&p, "text", text, 1 << 20, 1, 1);
-		cp_text(&p, "note", note, CAMPAIGN_TEXT_MAX, 1, 0);
-		cp_text(&p, "pinned_by", by, 200, 0, 0);
-		cp_text(&p, "pinned_at", at, 40, 0, 0);
-		if (idmap_get(map, old))
-			cp_add(&p, "id", "the number %lld is used twice", old);
-		if (p.n)
-			return refused(rd, "evidence", i, &p);
-		/* the same passage in this hub: a document with the same content, the passage at the same place */
-		sqlite3_stmt *st = db_prepare(db, "SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id "
-		                                  "WHERE d.hash = ?1 AND p.seq = ?2");
-		db_bind_text(st, 1, hash);
-		sqlite3_bind_int64(st, 2, seq);
-		long long passage = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_finalize(st);
-		st = db_prepare(
-		    db, "INSERT INTO evidence(campaign_id, passage_id, doc_title, doc_issuer, doc_date, doc_kind, "
-		        "doc_hash, seq, page, article, text, note, pinned_by, pinned_at) VALUES (?1, ?2, ?3, ?4, "
-		        "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, coalesce(?14, strftime('%Y-%m-%dT%H:%M:%SZ', "
-		        "'now')))");
-		sqlite3_bind_int64(st, 1, id);
-		if (passage)
-			sqlite3_bind_int64(st, 2, passage);
-		db_bind_text(st, 3, title);
-		db_bind_text(st, 4, issuer);
-		db_bind_text(st, 5, date);
-		db_bind_text(st, 6, kind);
-		db_bind_text(st, 7, hash);
-		sqlite3_bind_int64(st, 8, seq);
-		sqlite3_bind_int64(st, 9, page);
-		db_bind_text(st, 10, article);
-		db_bind_text(st, 11, text);
-		db_bind_text(st, 12, note ? note : "");
-		db_bind_text(st, 13, by);
-		db_bind_text(st, 14, at);
-		if (cp_step_done(db, st, rd->e))
-			return ERR_DB;
-		idmap_put(map, old, sqlite3_last_insert_rowid(db));
-		rep->evidence++;
-		rep->relinked += passage != 0;
+		if ((r = one(db, rd, o, i, id, s)))
+			break;
 	}
+	return r;
+}
+
+static int import_member(sqlite3 *db, struct reader *rd, json_t *m, size_t i, long long id, struct import_state *s)
+{
+	const char *login, *role;
+	if (get_text(rd, m, "members", i, "login", 0, &login) || get_text(rd, m, "members", i, "role", 1, &role))
+		return ERR_FORMAT;
+	if (!campaign_one_of(role, campaign_member_roles))
+		return bad_at(rd, "members", i, "role", "not one of: lead, member, observer");
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM users WHERE login = ?1");
+	db_bind_text(st, 1, login);
+	long long uid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (!uid) {
+		s->rep->members_skipped++;
+		return 0;
+	}
+	if (campaign_member_set_id(db, id, uid, role, rd->e))
+		return ERR_DB;
 	return 0;
 }
 
-static int import_barriers(sqlite3 *db, struct reader *rd, json_t *root, long long id, const struct idmap *evidence,
-                           struct idmap *map)
+static int import_evidence(sqlite3 *db, struct reader *rd, json_t *o, size_t i, long long id, struct import_state *s)
 {
-	json_t *arr;
-	if (get_array(rd, root, "barriers", &arr))
+	const char *title, *issuer, *date, *kind, *hash, *article, *text, *note, *by, *at;
+	long long old, seq, page;
+	if (get_int(rd, o, "evidence", i, "id", 1, (long long)1 << 53, 1, 0, &old) ||
+	    get_text(rd, o, "evidence", i, "doc_title", 1, &title) ||
+	    get_text(rd, o, "evidence", i, "doc_issuer", 0, &issuer) ||
+	    get_text(rd, o, "evidence", i, "doc_date", 0, &date) ||
+	    get_text(rd, o, "evidence", i, "doc_kind", 1, &kind) ||
+	    get_text(rd, o, "evidence", i, "doc_hash", 1, &hash) ||
+	    get_int(rd, o, "evidence", i, "seq", 1, 1 << 30, 1, 0, &seq) ||
+	    get_int(rd, o, "evidence", i, "page", 0, 1 << 30, 0, 0, &page) ||
+	    get_text(rd, o, "evidence", i, "article", 0, &article) ||
+	    get_text(rd, o, "evidence", i, "text", 1, &text) || get_text(rd, o, "evidence", i, "note", 0, &note) ||
+	    get_text(rd, o, "evidence", i, "pinned_by", 0, &by) || get_text(rd, o, "evidence", i, "pinned_at", 0, &at))
 		return ERR_FORMAT;
-	size_t i;
-	json_t *o;
-	json_array_foreach(arr, i, o)
-	{
-		struct campaign_barrier b = {0};
-		long long old, *links = NULL, nid = 0;
-		if (get_int(rd, o, "barriers", i, "id", 1, (long long)1 << 53, 1, 0, &old) ||
-		    get_text(rd, o, "barriers", i, "title", 1, &b.title) ||
-		    get_text(rd, o, "barriers", i, "description", 0, &b.description) ||
-		    get_text(rd, o, "barriers", i, "affected", 0, &b.affected) ||
-		    get_text(rd, o, "barriers", i, "severity", 0, &b.severity) ||
-		    get_text(rd, o, "barriers", i, "theme", 0, &b.theme) ||
-		    get_links(rd, o, "barriers", i, "evidence", "evidence", evidence, &links, &b.nevidence))
-			return ERR_FORMAT;
-		if (idmap_get(map, old)) {
-			free(links);
-			char *p = field_path("barriers", i, "id");
-			int r = bad(rd, p, "this number is used twice");
-			free(p);
-			return r;
-		}
-		b.evidence = links;
-		struct campaign_problems p = {0};
-		int r = campaign_barrier_add(db, id, &b, &nid, &p, rd->e);
+	struct campaign_problems p = {0};
+	cp_text(&p, "doc_title", title, 2000, 1, 1);
+	cp_text(&p, "doc_issuer", issuer, 2000, 1, 0);
+	cp_date(&p, "doc_date", date, 0);
+	cp_text(&p, "doc_kind", kind, 40, 0, 1);
+	cp_text(&p, "doc_hash", hash, 128, 0, 0);
+	cp_text(&p, "article", article, 200, 1, 0);
+	cp_text(&p, "text", text, 1 << 20, 1, 1);
+	cp_text(&p, "note", note, CAMPAIGN_TEXT_MAX, 1, 0);
+	cp_text(&p, "pinned_by", by, 200, 0, 0);
+	cp_text(&p, "pinned_at", at, 40, 0, 0);
+	if (idmap_get(&s->evidence, old))
+		cp_add(&p, "id", "the number %lld is used twice", old);
+	if (p.n)
+		return refused(rd, "evidence", i, &p);
+	/* the same passage in this hub: a document with the same content, the passage at the same place */
+	sqlite3_stmt *st = db_prepare(db, "SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id "
+	                                  "WHERE d.hash = ?1 AND p.seq = ?2");
+	db_bind_text(st, 1, hash);
+	sqlite3_bind_int64(st, 2, seq);
+	long long passage = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	st = db_prepare(db, "INSERT INTO evidence(campaign_id, passage_id, doc_title, doc_issuer, doc_date, doc_kind, "
+	                    "doc_hash, seq, page, article, text, note, pinned_by, pinned_at) VALUES (?1, ?2, ?3, ?4, "
+	                    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, coalesce(?14, strftime('%Y-%m-%dT%H:%M:%SZ', "
+	                    "'now')))");
+	sqlite3_bind_int64(st, 1, id);
+	if (passage)
+		sqlite3_bind_int64(st, 2, passage);
+	db_bind_text(st, 3, title);
+	db_bind_text(st, 4, issuer);
+	db_bind_text(st, 5, date);
+	db_bind_text(st, 6, kind);
+	db_bind_text(st, 7, hash);
+	sqlite3_bind_int64(st, 8, seq);
+	sqlite3_bind_int64(st, 9, page);
+	db_bind_text(st, 10, article);
+	db_bind_text(st, 11, text);
+	db_bind_text(st, 12, note ? note : "");
+	db_bind_text(st, 13, by);
+	db_bind_text(st, 14, at);
+	if (cp_step_done(db, st, rd->e))
+		return ERR_DB;
+	idmap_put(&s->evidence, old, sqlite3_last_insert_rowid(db));
+	s->rep->evidence++;
+	s->rep->relinked += passage != 0;
+	return 0;
+}
+
+static int import_barrier(sqlite3 *db, struct reader *rd, json_t *o, size_t i, long long id, struct import_state *s)
+{
+	struct campaign_barrier b = {0};
+	long long old, *links = NULL, nid = 0;
+	if (get_int(rd, o, "barriers", i, "id", 1, (long long)1 << 53, 1, 0, &old) ||
+	    get_text(rd, o, "barriers", i, "title", 1, &b.title) ||
+	    get_text(rd, o, "barriers", i, "description", 0, &b.description) ||
+	    get_text(rd, o, "barriers", i, "affected", 0, &b.affected) ||
+	    get_text(rd, o, "barriers", i, "severity", 0, &b.severity) ||
+	    get_text(rd, o, "barriers", i, "theme", 0, &b.theme) ||
+	    get_links(rd, o, "barriers", i, "evidence", "evidence", &s->evidence, &links, &b.nevidence))
+		return ERR_FORMAT;
+	if (idmap_get(&s->barriers, old)) {
 		free(links);
-		if (r)
-			return refused(rd, "barriers", i, &p);
-		idmap_put(map, old, nid);
+		return bad_at(rd, "barriers", i, "id", "this number is used twice");
 	}
+	b.evidence = links;
+	struct campaign_problems p = {0};
+	int r = campaign_barrier_add(db, id, &b, &nid, &p, rd->e);
+	free(links);
+	if (r)
+		return refused(rd, "barriers", i, &p);
+	idmap_put(&s->barriers, old, nid);
 	return 0;
 }
 
-static int import_recommendations(sqlite3 *db, struct reader *rd, json_t *root, long long id,
-                                  const struct idmap *barriers)
+static int import_recommendation(sqlite3 *db, struct reader *rd, json_t *o, size_t i, long long id,
+                                 struct import_state *s)
 {
-	json_t *arr;
-	if (get_array(rd, root, "recommendations", &arr))
+	struct campaign_recommendation rec = {0};
+	long long *links = NULL, nid = 0;
+	if (get_text(rd, o, "recommendations", i, "text", 1, &rec.text) ||
+	    get_text(rd, o, "recommendations", i, "authority", 0, &rec.authority) ||
+	    get_text(rd, o, "recommendations", i, "priority", 0, &rec.priority) ||
+	    get_text(rd, o, "recommendations", i, "feasibility", 0, &rec.feasibility) ||
+	    get_links(rd, o, "recommendations", i, "barriers", "barrier", &s->barriers, &links, &rec.nbarriers))
 		return ERR_FORMAT;
-	size_t i;
-	json_t *o;
-	json_array_foreach(arr, i, o)
-	{
-		struct campaign_recommendation rec = {0};
-		long long *links = NULL, nid = 0;
-		if (get_text(rd, o, "recommendations", i, "text", 1, &rec.text) ||
-		    get_text(rd, o, "recommendations", i, "authority", 0, &rec.authority) ||
-		    get_text(rd, o, "recommendations", i, "priority", 0, &rec.priority) ||
-		    get_text(rd, o, "recommendations", i, "feasibility", 0, &rec.feasibility) ||
-		    get_links(rd, o, "recommendations", i, "barriers", "barrier", barriers, &links, &rec.nbarriers))
-			return ERR_FORMAT;
-		rec.barriers = links;
-		struct campaign_problems p = {0};
-		int r = campaign_recommendation_add(db, id, &rec, &nid, &p, rd->e);
-		free(links);
-		if (r)
-			return refused(rd, "recommendations", i, &p);
-	}
+	rec.barriers = links;
+	struct campaign_problems p = {0};
+	int r = campaign_recommendation_add(db, id, &rec, &nid, &p, rd->e);
+	free(links);
+	if (r)
+		return refused(rd, "recommendations", i, &p);
 	return 0;
 }
 
-static int import_stakeholders(sqlite3 *db, struct reader *rd, json_t *root, long long id)
+static int import_stakeholder(sqlite3 *db, struct reader *rd, json_t *o, size_t i, long long id, struct import_state *s)
 {
-	json_t *arr;
-	if (get_array(rd, root, "stakeholders", &arr))
+	(void)s;
+	struct campaign_stakeholder sh = {0};
+	long long power, interest, nid = 0;
+	if (get_text(rd, o, "stakeholders", i, "name", 1, &sh.name) ||
+	    get_text(rd, o, "stakeholders", i, "type", 0, &sh.type) ||
+	    get_int(rd, o, "stakeholders", i, "power", 1, 5, 0, 3, &power) ||
+	    get_int(rd, o, "stakeholders", i, "interest", 1, 5, 0, 3, &interest) ||
+	    get_text(rd, o, "stakeholders", i, "position", 0, &sh.position) ||
+	    get_text(rd, o, "stakeholders", i, "notes", 0, &sh.notes))
 		return ERR_FORMAT;
-	size_t i;
-	json_t *o;
-	json_array_foreach(arr, i, o)
-	{
-		struct campaign_stakeholder s = {0};
-		long long power, interest, nid = 0;
-		if (get_text(rd, o, "stakeholders", i, "name", 1, &s.name) ||
-		    get_text(rd, o, "stakeholders", i, "type", 0, &s.type) ||
-		    get_int(rd, o, "stakeholders", i, "power", 1, 5, 0, 3, &power) ||
-		    get_int(rd, o, "stakeholders", i, "interest", 1, 5, 0, 3, &interest) ||
-		    get_text(rd, o, "stakeholders", i, "position", 0, &s.position) ||
-		    get_text(rd, o, "stakeholders", i, "notes", 0, &s.notes))
-			return ERR_FORMAT;
-		char pw[2] = {(char)('0' + power), 0}, in[2] = {(char)('0' + interest), 0};
-		s.power = pw;
-		s.interest = in;
-		struct campaign_problems p = {0};
-		if (campaign_stakeholder_add(db, id, &s, &nid, &p, rd->e))
-			return refused(rd, "stakeholders", i, &p);
-	}
+	char pw[2] = {(char)('0' + power), 0}, in[2] = {(char)('0' + interest), 0};
+	sh.power = pw;
+	sh.interest = in;
+	struct campaign_problems p = {0};
+	if (campaign_stakeholder_add(db, id, &sh, &nid, &p, rd->e))
+		return refused(rd, "stakeholders", i, &p);
 	return 0;
 }
 
-static int import_events(sqlite3 *db, struct reader *rd, json_t *root, long long id)
+static int import_event(sqlite3 *db, struct reader *rd, json_t *o, size_t i, long long id, struct import_state *s)
 {
-	json_t *arr;
-	if (get_array(rd, root, "events", &arr))
+	(void)s;
+	struct campaign_event ev = {0};
+	long long nid = 0;
+	if (get_text(rd, o, "events", i, "date", 1, &ev.date) || get_text(rd, o, "events", i, "type", 0, &ev.type) ||
+	    get_text(rd, o, "events", i, "title", 1, &ev.title) || get_text(rd, o, "events", i, "notes", 0, &ev.notes))
 		return ERR_FORMAT;
-	size_t i;
-	json_t *o;
-	json_array_foreach(arr, i, o)
-	{
-		struct campaign_event ev = {0};
-		long long nid = 0;
-		if (get_text(rd, o, "events", i, "date", 1, &ev.date) ||
-		    get_text(rd, o, "events", i, "type", 0, &ev.type) ||
-		    get_text(rd, o, "events", i, "title", 1, &ev.title) ||
-		    get_text(rd, o, "events", i, "notes", 0, &ev.notes))
-			return ERR_FORMAT;
-		struct campaign_problems p = {0};
-		if (campaign_event_add(db, id, &ev, &nid, &p, rd->e))
-			return refused(rd, "events", i, &p);
-	}
+	struct campaign_problems p = {0};
+	if (campaign_event_add(db, id, &ev, &nid, &p, rd->e))
+		return refused(rd, "events", i, &p);
 	return 0;
 }
 
@@ -539,7 +497,7 @@ int campaign_import(sqlite3 *db, const char *text, size_t len, const char *name,
 		               jerr.column, jerr.text);
 	const char **themes = NULL;
 	size_t nthemes = 0;
-	struct idmap evidence = {0}, barriers = {0};
+	struct import_state s = {.rep = rep};
 	int r = 0, outer = 0;
 	const char *format = NULL;
 	long long version = 0;
@@ -565,11 +523,13 @@ int campaign_import(sqlite3 *db, const char *text, size_t len, const char *name,
 	if ((r = cp_begin(db, &outer, e)))
 		goto done;
 	if (import_themes(db, &rd, root, &themes, &nthemes, rep) ||
-	    import_campaign(db, &rd, root, themes, nthemes, &rep->id) || import_members(db, &rd, root, rep->id, rep) ||
-	    import_evidence(db, &rd, root, rep->id, &evidence, rep) ||
-	    import_barriers(db, &rd, root, rep->id, &evidence, &barriers) ||
-	    import_recommendations(db, &rd, root, rep->id, &barriers) || import_stakeholders(db, &rd, root, rep->id) ||
-	    import_events(db, &rd, root, rep->id) || import_dates(db, &rd, root, rep->id)) {
+	    import_campaign(db, &rd, root, themes, nthemes, &rep->id) ||
+	    import_list(db, &rd, root, "members", import_member, rep->id, &s) ||
+	    import_list(db, &rd, root, "evidence", import_evidence, rep->id, &s) ||
+	    import_list(db, &rd, root, "barriers", import_barrier, rep->id, &s) ||
+	    import_list(db, &rd, root, "recommendations", import_recommendation, rep->id, &s) ||
+	    import_list(db, &rd, root, "stakeholders", import_stakeholder, rep->id, &s) ||
+	    import_list(db, &rd, root, "events", import_event, rep->id, &s) || import_dates(db, &rd, root, rep->id)) {
 		r = cp_end(db, outer, 1, e);
 		if (!r)
 			r = ERR_FORMAT;
@@ -579,8 +539,8 @@ int campaign_import(sqlite3 *db, const char *text, size_t len, const char *name,
 	r = cp_end(db, outer, 0, e);
 done:
 	free(themes);
-	idmap_release(&evidence);
-	idmap_release(&barriers);
+	idmap_release(&s.evidence);
+	idmap_release(&s.barriers);
 	json_decref(root);
 	return r;
 }

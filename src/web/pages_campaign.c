@@ -809,25 +809,23 @@ int page_campaign_edit_post(struct req *r)
 	int rc;
 	if (!has_errors(ctx) && campaign_update(r->hub->db, id, &f, &p, &e) && e.code != ERR_USAGE) {
 		fprintf(stderr, "asurif: edit campaign: %s\n", e.msg);
-		json_decref(ctx);
-		json_decref(form);
-		json_decref(chosen);
 		rc = -1;
 		goto done;
 	}
 	add_problems(r, ctx, "", &p);
 	if (has_errors(ctx)) {
 		rc = edit_page(r, id, 400, ctx, form, chosen);
+		ctx = form = chosen = NULL; /* edit_page took them */
 		goto done;
 	}
-	json_decref(ctx);
-	json_decref(form);
-	json_decref(chosen);
 	r->flash = xstrdup("campaign_saved");
 	char *where = xasprintf("/campaigns/%lld", id);
 	rc = resp_redirect(r, where);
 	free(where);
 done:
+	json_decref(ctx);
+	json_decref(form);
+	json_decref(chosen);
 	free(themes);
 	free(territory);
 	return rc;
@@ -1000,9 +998,11 @@ static int item_write(struct req *r, const struct kind *k, long long cid, long l
 	size_t n = 0;
 	long long *ids = NULL;
 	*new_id = id;
+	/* the links a barrier or recommendation lists, sent as checkboxes */
+	if (k->item == CAMPAIGN_BARRIER || k->item == CAMPAIGN_RECOMMENDATION)
+		ids = field_ids(r, k->item == CAMPAIGN_BARRIER ? "barrier_evidence" : "rec_barrier", &n);
 	switch (k->item) {
 	case CAMPAIGN_BARRIER: {
-		ids = field_ids(r, "barrier_evidence", &n);
 		struct campaign_barrier b = {given(form, "title"),
 		                             given(form, "description"),
 		                             given(form, "affected"),
@@ -1016,7 +1016,6 @@ static int item_write(struct req *r, const struct kind *k, long long cid, long l
 		break;
 	}
 	case CAMPAIGN_RECOMMENDATION: {
-		ids = field_ids(r, "rec_barrier", &n);
 		struct campaign_recommendation rec = {given(form, "text"),
 		                                      given(form, "authority"),
 		                                      given(form, "priority"),
