@@ -160,6 +160,20 @@ const struct command commands[] = {
 	 "  --version N          show or export an earlier version\n"
 	 "  --format F, -o FILE  export: docx, odt, pdf, html or md (taken from FILE's extension if not given)\n"
 	 "  --json               print as JSON\n"},
+	{"petition", cmd_petition,
+	 "asurif petition rules [RULE] [--territory CODE] [--json] | rules override RULE FIGURE VALUE --note N | "
+	 "rules reset RULE FIGURE",
+	 "Petitions under Moroccan law: the legal rules (signatures required, who may sign, associations, contents, "
+	 "excluded subjects, deadlines), each figure with its source, status and date checked.",
+	 "  rules [RULE]         the rule sets ma/commune, ma/province, ma/region, ma/government, ma/motion\n"
+	 "                       (or one of them) with every figure, its source and status\n"
+	 "  --territory CODE     also the signatures required there (a region: and from each province);\n"
+	 "                       without RULE, the rule set of that territory's council\n"
+	 "  rules override RULE FIGURE VALUE   replace a figure for this workspace (e.g. the council's\n"
+	 "                       published threshold); shown as overridden and written to the activity log\n"
+	 "  --note N             why (needed by override)\n"
+	 "  rules reset RULE FIGURE   back to the rule data\n"
+	 "  --json               print as JSON\n"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 

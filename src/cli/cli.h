@@ -161,4 +161,5 @@ int cmd_recommend(int argc, char **argv);
 int cmd_stakeholder(int argc, char **argv);
 int cmd_event(int argc, char **argv);
 int cmd_draft(int argc, char **argv);
+int cmd_petition(int argc, char **argv);
 #endif
