@@ -17,23 +17,6 @@
 
 #define IMPORT_MAX (256u << 20)
 
-/*
- * Takes the sub-command (the first word after the command, past a leading -w DIR) out of
- * argv. NULL when there is none.
- */
-static const char *take_subcommand(int *argc, char **argv)
-{
-	int i = 1;
-	while (i + 1 < *argc && (!strcmp(argv[i], "-w") || !strcmp(argv[i], "--workspace")))
-		i += 2;
-	if (i >= *argc || argv[i][0] == '-')
-		return NULL;
-	const char *sub = argv[i];
-	memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof(*argv));
-	(*argc)--;
-	return sub;
-}
-
 /* A positive number given as an argument or option; 0 (after a usage message) when it is not. */
 static long long number(const char *cmd, const char *what, const char *s)
 {
@@ -607,7 +590,7 @@ static int campaign_import_cmd(int argc, char **argv)
 
 static int campaign_theme(int argc, char **argv)
 {
-	const char *op = take_subcommand(&argc, argv);
+	const char *op = cli_take_subcommand(&argc, argv);
 	struct args a;
 	int r = cli_parse("campaign", argc, argv, ALLOW(O(OPT_JSON), O(OPT_NAME), O(OPT_LANG)), &a);
 	if (r)
@@ -655,7 +638,7 @@ static int campaign_theme(int argc, char **argv)
 
 int cmd_campaign(int argc, char **argv)
 {
-	const char *sub = take_subcommand(&argc, argv);
+	const char *sub = cli_take_subcommand(&argc, argv);
 	static const struct {
 		const char *name;
 		int (*run)(int, char **);
@@ -834,7 +817,7 @@ static int item_write(const struct item_cmd *k, int argc, char **argv, int editi
 /* The command of one kind of item: add, list, edit, rm and its own extra. */
 static int item_command(const struct item_cmd *k, int argc, char **argv)
 {
-	const char *sub = take_subcommand(&argc, argv);
+	const char *sub = cli_take_subcommand(&argc, argv);
 	if (sub && !strcmp(sub, "add"))
 		return item_write(k, argc, argv, 0);
 	if (sub && !strcmp(sub, "edit"))
@@ -903,7 +886,7 @@ static int evidence_pin(int argc, char **argv)
 
 int cmd_evidence(int argc, char **argv)
 {
-	const char *sub = take_subcommand(&argc, argv);
+	const char *sub = cli_take_subcommand(&argc, argv);
 	if (sub && !strcmp(sub, "pin"))
 		return evidence_pin(argc, argv);
 	if (sub && !strcmp(sub, "list"))

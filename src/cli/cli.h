@@ -44,6 +44,11 @@ void cli_progress_end(void);
 
 /* The arguments argv[from..argc) as one text, separated by spaces (a search, a name). */
 void cli_join_args(int argc, char **argv, int from, struct buf *out);
+/*
+ * Takes the sub-command (the first word after the command, past a leading -w DIR) out of
+ * argv, so that each sub-command parses its own options. NULL when there is none.
+ */
+const char *cli_take_subcommand(int *argc, char **argv);
 /* Parses a non-negative integer option; -1 when it is not one. */
 long long cli_parse_int(const char *s);
 

@@ -142,3 +142,16 @@ void cli_progress_end(void)
 		bar_shown = 0;
 	}
 }
+
+const char *cli_take_subcommand(int *argc, char **argv)
+{
+	int i = 1;
+	while (i + 1 < *argc && (!strcmp(argv[i], "-w") || !strcmp(argv[i], "--workspace")))
+		i += 2;
+	if (i >= *argc || argv[i][0] == '-')
+		return NULL;
+	const char *sub = argv[i];
+	memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof(*argv));
+	(*argc)--;
+	return sub;
+}

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/fs.h"
 #include "cli/cli.h"
+#include "cli/petition.h"
 #include "hub/hub.h"
 #include "petition/rules.h"
 #include "base/banned.h"
@@ -369,8 +370,30 @@ static int sub_rules(const struct args *a, char **argv)
 	return rules_show(a, argv);
 }
 
+/* The other sub-commands, each in its own file and parsing its own options (cli/petition.h). */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv without the sub-command's name */
+} subcommands[] = {
+	{NULL, NULL},
+};
+
 int cmd_petition(int argc, char **argv)
 {
+	/* "rules" reads its words after the sub-command's name; the others get argv without it. */
+	int n = argc;
+	const char *peek = NULL;
+	for (int i = 1; i < argc && !peek; i++) {
+		if (!strcmp(argv[i], "-w") || !strcmp(argv[i], "--workspace"))
+			i++;
+		else if (argv[i][0] != '-')
+			peek = argv[i];
+	}
+	for (size_t i = 0; peek && subcommands[i].name; i++)
+		if (!strcmp(peek, subcommands[i].name)) {
+			cli_take_subcommand(&n, argv);
+			return subcommands[i].run(n, argv);
+		}
 	struct args a;
 	int r = cli_parse("petition", argc, argv, ALLOW(O(OPT_JSON), O(OPT_TERRITORY), O(OPT_NOTE)), &a);
 	if (r)
