@@ -161,10 +161,9 @@ const struct command commands[] = {
 	 "  --format F, -o FILE  export: docx, odt, pdf, html or md (taken from FILE's extension if not given)\n"
 	 "  --json               print as JSON\n"},
 	{"petition", cmd_petition,
-	 "asurif petition rules [RULE] [--territory CODE] [--json] | rules override RULE FIGURE VALUE --note N | "
-	 "rules reset RULE FIGURE",
-	 "Petitions under Moroccan law: the legal rules (signatures required, who may sign, associations, contents, "
-	 "excluded subjects, deadlines), each figure with its source, status and date checked.",
+	 "asurif petition rules|new|list|show|sign|import|withdraw|export|purge|check|file|decide|dates ...",
+	 "Petitions under Moroccan law: the legal rules (each figure with its source, status and date checked), "
+	 "signatures on paper and online with personal data sealed, the admissibility check, filing and legal dates.",
 	 "  rules [RULE]         the rule sets ma/commune, ma/province, ma/region, ma/government, ma/motion\n"
 	 "                       (or one of them) with every figure, its source and status\n"
 	 "  --territory CODE     also the signatures required there (a region: and from each province);\n"
@@ -173,6 +172,20 @@ const struct command commands[] = {
 	 "                       published threshold); shown as overridden and written to the activity log\n"
 	 "  --note N             why (needed by override)\n"
 	 "  rules reset RULE FIGURE   back to the rule data\n"
+	 "  new --campaign C --rule RULE [--territory CODE] [--draft D] [--by-association ORG] [--title T]\n"
+	 "                       start a petition (prints its number with --json)\n"
+	 "  list [--campaign C], show ID   petitions and their counts (no personal data)\n"
+	 "  sign ID --first-name F --last-name L --cin C --address A --commune CODE [--channel paper|online]\n"
+	 "       [--sheet N --row M]   one signature; the ID number is checked and duplicates found\n"
+	 "  import ID FILE.csv   signatures from a file with the rule set's columns; a report of each\n"
+	 "                       rejected row (exit 1 when there are some)\n"
+	 "  withdraw SIGNATURE   take a signature back\n"
+	 "  export ID --format csv -o FILE   the signatures in the official column order (logged)\n"
+	 "  purge ID             delete the personal data once the procedure is over (counts stay)\n"
+	 "  check ID             every condition of the law: pass, fail or cannot tell, with its source\n"
+	 "  file ID --date D [--channel C] [--receipt R]   record the filing\n"
+	 "  decide ID accepted|refused [--date D] [--note REASONS]   record the decision\n"
+	 "  dates ID | --all     the legal dates from the filing; overdue ones marked\n"
 	 "  --json               print as JSON\n"},
 	{NULL, NULL, NULL, NULL, NULL},
 };

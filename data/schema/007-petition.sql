@@ -37,6 +37,7 @@ CREATE TABLE signatures (
 	cin_hash TEXT,                       -- vault_keyed_hash of the normalised ID number; NULL once purged
 	commune_code TEXT,                   -- commune of residence (territory table), for the spread
 	province_code TEXT,                  -- derived from the commune
+	outside_territory INTEGER NOT NULL DEFAULT 0, -- commune petition: the signatory lives in another commune (an economic activity there qualifies too)
 	channel TEXT NOT NULL CHECK (channel IN ('online', 'paper', 'import')),
 	sheet INTEGER,                       -- paper: sheet number
 	row_number INTEGER,                  -- paper or import: row on the sheet or in the file

@@ -36,6 +36,13 @@ static const struct option common_opts[] = {
 	{"output", required_argument, NULL, OPT_OUTPUT}, {"text", required_argument, NULL, OPT_TEXT},
 	{"field", required_argument, NULL, OPT_FIELD}, {"as", required_argument, NULL, OPT_AS},
 	{"version", required_argument, NULL, OPT_VERSION},
+	{"draft", required_argument, NULL, OPT_DRAFT}, {"by-association", required_argument, NULL, OPT_BY_ASSOCIATION},
+	{"first-name", required_argument, NULL, OPT_FIRST_NAME}, {"last-name", required_argument, NULL, OPT_LAST_NAME},
+	{"cin", required_argument, NULL, OPT_CIN}, {"address", required_argument, NULL, OPT_ADDRESS},
+	{"commune", required_argument, NULL, OPT_COMMUNE}, {"contact", required_argument, NULL, OPT_CONTACT},
+	{"channel", required_argument, NULL, OPT_CHANNEL}, {"sheet", required_argument, NULL, OPT_SHEET},
+	{"row", required_argument, NULL, OPT_ROW}, {"rule", required_argument, NULL, OPT_RULE},
+	{"receipt", required_argument, NULL, OPT_RECEIPT},
 	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 };
 

@@ -111,6 +111,20 @@ enum {
 	OPT_FIELD,       /* repeatable: --field NAME=VALUE */
 	OPT_AS,
 	OPT_VERSION,
+	/* petitions and their signatures */
+	OPT_DRAFT,
+	OPT_BY_ASSOCIATION,
+	OPT_FIRST_NAME,
+	OPT_LAST_NAME,
+	OPT_CIN,
+	OPT_ADDRESS,
+	OPT_COMMUNE,
+	OPT_CONTACT,
+	OPT_CHANNEL,
+	OPT_SHEET,
+	OPT_ROW,
+	OPT_RULE,
+	OPT_RECEIPT,     /* petition file: the receipt number */
 	OPT_LAST_,
 };
 

@@ -13,7 +13,7 @@
 #include "petition/rules.h"
 #include "base/banned.h"
 
-#define SUBCOMMANDS "rules"
+#define SUBCOMMANDS "rules, new, list, show, sign, import, withdraw, export, purge, check, file, decide, dates"
 
 /* The workspace and its overrides folder; h is NULL when none could be opened and none was asked for. */
 struct petition_cli {
@@ -375,6 +375,18 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv); /* argv without the sub-command's name */
 } subcommands[] = {
+	{"new", cmd_petition_new},
+	{"list", cmd_petition_list},
+	{"show", cmd_petition_show},
+	{"sign", cmd_petition_sign},
+	{"import", cmd_petition_import},
+	{"withdraw", cmd_petition_withdraw},
+	{"export", cmd_petition_export},
+	{"purge", cmd_petition_purge},
+	{"check", cmd_petition_check},
+	{"file", cmd_petition_file},
+	{"decide", cmd_petition_decide},
+	{"dates", cmd_petition_dates},
 	{NULL, NULL},
 };
 

@@ -82,7 +82,7 @@ expect_fail 2 "override: a share over 1" asurif petition rules override ma/regio
 expect_fail 2 "override: no note" asurif petition rules override ma/commune threshold 150
 check "asks for --note" 'grep -q -- "--note" err'
 expect_fail 2 "override: missing value" asurif petition rules override ma/commune threshold --note x
-expect_fail 2 "a petition sub-command that does not exist yet" asurif petition sign
+expect_fail 2 "a petition sub-command that does not exist" asurif petition frobnicate
 check "names what exists" 'grep -q "rules" err'
 expect_fail 2 "no sub-command" asurif petition
 expect_ok "help" asurif petition --help
