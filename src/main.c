@@ -161,7 +161,7 @@ const struct command commands[] = {
 	 "  --format F, -o FILE  export: docx, odt, pdf, html or md (taken from FILE's extension if not given)\n"
 	 "  --json               print as JSON\n"},
 	{"petition", cmd_petition,
-	 "asurif petition rules|new|list|show|sign|import|withdraw|export|purge|check|file|decide|dates ...",
+	 "asurif petition rules|new|list|show|sign|import|withdraw|signing|export|purge|check|file|decide|dates ...",
 	 "Petitions under Moroccan law: the legal rules (each figure with its source, status and date checked), "
 	 "signatures on paper and online with personal data sealed, the admissibility check, filing and legal dates.",
 	 "  rules [RULE]         the rule sets ma/commune, ma/province, ma/region, ma/government, ma/motion\n"
@@ -180,6 +180,7 @@ const struct command commands[] = {
 	 "  import ID FILE.csv   signatures from a file with the rule set's columns; a report of each\n"
 	 "                       rejected row (exit 1 when there are some)\n"
 	 "  withdraw SIGNATURE   take a signature back\n"
+	 "  signing ID on|off    open or close the public signing page (http://HOST/p/KEY)\n"
 	 "  export ID --format csv -o FILE   the signatures in the official column order (logged)\n"
 	 "  purge ID             delete the personal data once the procedure is over (counts stay)\n"
 	 "  check ID             every condition of the law: pass, fail or cannot tell, with its source\n"

@@ -13,7 +13,7 @@
 #include "petition/rules.h"
 #include "base/banned.h"
 
-#define SUBCOMMANDS "rules, new, list, show, sign, import, withdraw, export, purge, check, file, decide, dates"
+#define SUBCOMMANDS "rules, new, list, show, sign, import, withdraw, signing, export, purge, check, file, decide, dates"
 
 /* The workspace and its overrides folder; h is NULL when none could be opened and none was asked for. */
 struct petition_cli {
@@ -381,6 +381,7 @@ static const struct {
 	{"sign", cmd_petition_sign},
 	{"import", cmd_petition_import},
 	{"withdraw", cmd_petition_withdraw},
+	{"signing", cmd_petition_signing},
 	{"export", cmd_petition_export},
 	{"purge", cmd_petition_purge},
 	{"check", cmd_petition_check},

@@ -13,6 +13,7 @@ int cmd_petition_show(int argc, char **argv);
 int cmd_petition_sign(int argc, char **argv);
 int cmd_petition_import(int argc, char **argv);
 int cmd_petition_withdraw(int argc, char **argv);
+int cmd_petition_signing(int argc, char **argv);
 int cmd_petition_export(int argc, char **argv);
 int cmd_petition_purge(int argc, char **argv);
 

@@ -547,3 +547,37 @@ int cmd_petition_purge(int argc, char **argv)
 	sig_close(&c);
 	return EXIT_OK;
 }
+
+int cmd_petition_signing(int argc, char **argv)
+{
+	struct args a;
+	int r = cli_parse("petition", argc, argv, ALLOW(O(OPT_JSON)), &a);
+	if (r)
+		return r;
+	long long pid = number_arg("signing", &a, argv, 0, "a petition number");
+	if (pid < 0)
+		return EXIT_USAGE;
+	const char *onoff = a.rest + 1 < a.argc ? argv[a.rest + 1] : "";
+	if (strcmp(onoff, "on") && strcmp(onoff, "off"))
+		return cli_usage_error("petition", "petition signing ID on|off: open or close the public signing page");
+	if ((r = no_more_args("signing", &a, argv, 2)))
+		return r;
+	struct sig_cli c;
+	if ((r = sig_open(&a, 0, &c)))
+		return r;
+	struct err e = ERR_INIT;
+	int open = !strcmp(onoff, "on");
+	if ((r = petition_set_signing(c.h->db, pid, open, &e))) {
+		sig_close(&c);
+		return cli_error(&e);
+	}
+	char target[48];
+	snprintf(target, sizeof(target), "petition %lld", pid);
+	audit(c.h->db, open ? "open online signing" : "close online signing", target, "");
+	if (a.json)
+		cli_print_json(json_pack("{s:I, s:b}", "id", (json_int_t)pid, "signing_open", open));
+	else
+		printf("Online signing of petition %lld is %s.\n", pid, open ? "open" : "closed");
+	sig_close(&c);
+	return EXIT_OK;
+}

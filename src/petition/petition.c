@@ -875,6 +875,28 @@ done:
 
 /* ---- withdrawal ---- */
 
+int petition_set_signing(sqlite3 *db, long long id, int open, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT status, purged_at IS NOT NULL FROM petitions WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return err_set(e, ERR_NOTFOUND, "no petition %lld", id);
+	}
+	int collecting = !strcmp(db_text(st, 0), "collecting"), purged = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	if (open && (!collecting || purged))
+		return err_set(e, ERR_USAGE, "petition %lld no longer collects signatures: online signing cannot open",
+		               id);
+	st = db_prepare(db, "UPDATE petitions SET signing_open = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
+	                    "'now') WHERE id = ?");
+	sqlite3_bind_int(st, 1, open ? 1 : 0);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : err_set(e, ERR_DB, "could not change petition %lld: %s", id, sqlite3_errmsg(db));
+}
+
 int petition_withdraw(sqlite3 *db, long long sig_id, const char *by, long long *petition_id, struct err *e)
 {
 	if (!by || !*by)

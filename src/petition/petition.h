@@ -116,6 +116,13 @@ int petition_import_csv(sqlite3 *db, const struct vault *v, const char *override
                         void *ctx, struct petition_import_report *rep, struct err *e);
 
 /*
+ * Opens (open = 1) or closes the public signing page of a petition. Opening needs the
+ * petition to be collecting and its personal data not deleted (ERR_USAGE saying why).
+ * ERR_NOTFOUND for an unknown petition.
+ */
+int petition_set_signing(sqlite3 *db, long long id, int open, struct err *e);
+
+/*
  * A coordinator's withdrawal of a signature: sets withdrawn_at and withdrawn_by (by must
  * not be empty); the signatures that were duplicates of it now point to the earliest one
  * left, which stops being a duplicate. *petition_id (may be NULL) is its petition.

@@ -8,6 +8,7 @@
 #include "web/web.h"
 
 struct i18n;
+struct vault;
 
 struct asset {
 	const char *path; /* "/static/app.css" */
@@ -29,6 +30,7 @@ struct web {
 	struct hub **hubs;    /* one per worker thread, closed at the end */
 	size_t nhubs, hubs_alloc;
 	int secure_cookies;
+	struct vault *vault;  /* the key of personal data, opened on first use (pages_sign.c), closed at the end */
 };
 
 /* The page at template (data/web/templates/NAME.mustache, or the workspace's override)

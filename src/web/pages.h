@@ -59,6 +59,11 @@ int page_draft_diff(struct req *r);
 int page_draft_export(struct req *r);
 int page_draft_delete_post(struct req *r);
 
+int page_petition_signing_post(struct req *r);
+/* The public signing page's absolute address for a petition's key, from the request's Host
+ * header when it is a plain host name, else http://127.0.0.1:8080 (pages_sign.c). Caller frees. */
+char *page_sign_url(struct req *r, const char *key);
+
 /* ---- shared by the page files (defined in pages_hub.c) ---- */
 
 /* A new page context with the navigation item nav ("nav_search"...) marked current; nav may be NULL. */
@@ -108,4 +113,28 @@ int page_campaign_item_delete(struct req *r);
 int page_campaign_pin(struct req *r);
 /* For the search page: ctx.pin_campaigns, the campaigns a member can pin a passage to (none for viewers). */
 void page_campaign_pin_choices(struct req *r, json_t *ctx);
+/* pages_petition.c: petitions for members — starting one, its checklist, progress, dates, filing and
+ * decision, the list, the rule sets and their overrides, the coordinators' signature download */
+int page_petition_new(struct req *r);
+int page_petition_new_post(struct req *r);
+int page_petition(struct req *r);
+int page_petition_filing_post(struct req *r);
+int page_petition_decision_post(struct req *r);
+int page_petition_signatures_csv(struct req *r);
+int page_petitions(struct req *r);
+int page_petition_rules(struct req *r);
+int page_petition_rule_override(struct req *r);
+int page_petition_rule_reset(struct req *r);
+/* For the campaign's page: ctx.petitions, the campaign's petitions with their status. */
+void page_petition_campaign_ctx(struct req *r, json_t *ctx, long long campaign_id);
+/* For the home page: ctx.petition_dates, the legal dates awaiting a decision, soonest first. */
+void page_petition_dates_ctx(struct req *r, json_t *ctx);
+/* pages_sign.c: signing a petition online without an account (/p/KEY), withdrawing with the
+ * code given then, and the QR code of the signing page for members */
+int page_sign(struct req *r);
+int page_sign_post(struct req *r);
+int page_sign_withdraw(struct req *r);
+int page_sign_withdraw_post(struct req *r);
+int page_petition_qr_svg(struct req *r);
+int page_petition_qr_png(struct req *r);
 #endif

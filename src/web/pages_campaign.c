@@ -730,6 +730,7 @@ static int campaign_page(struct req *r, long long id, int status, json_t *ctx)
 		}
 		json_object_set_new(ctx, "drafts", drafts);
 	}
+	page_petition_campaign_ctx(r, ctx, id);
 	json_object_set_new(ctx, "title", json_string(str(c, "title")));
 	json_object_set_new(ctx, "c", c);
 	return render_page(r, status, "campaign", NULL, ctx);

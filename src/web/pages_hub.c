@@ -278,6 +278,7 @@ int page_home(struct req *r)
 		json_array_append_new(recent, doc_item(r, &l.v[i]));
 	json_object_set_new(ctx, "recent", recent);
 	doc_list_release(&l);
+	page_petition_dates_ctx(r, ctx);
 	return render_page(r, 200, "home", "dashboard_title", ctx);
 }
 

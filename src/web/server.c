@@ -23,6 +23,7 @@
 #include "base/i18n.h"
 #include "base/utf8.h"
 #include "hub/hub.h"
+#include "petition/vault.h"
 #include "store/db.h"
 #include "web/internal.h"
 #include "web/routes.h"
@@ -721,6 +722,7 @@ done:
 	free(w.hubs);
 	pthread_mutex_destroy(&w.hubs_mu);
 	hub_close(main_hub);
+	vault_close(w.vault);
 	web_assets_free(&w);
 	if (w.i18n)
 		i18n_free(w.i18n);

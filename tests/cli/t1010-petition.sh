@@ -219,4 +219,13 @@ check "whole batches stored ($stored rows)" '[ "$stored" -gt 0 ] && [ $((stored 
 check "every stored row has its sealed columns" '[ "$(sql "SELECT count(*) FROM signatures WHERE petition_id = $pbig AND (first_name IS NULL OR last_name IS NULL OR cin IS NULL OR address IS NULL OR cin_hash IS NULL)")" = 0 ]'
 check "and they open" 'asurif petition export "$pbig" -o big-export.csv >/dev/null 2>err && [ $(($(wc -l <big-export.csv) - 1)) -eq "$stored" ]'
 
+# The public signing page: opened and closed by a coordinator, logged.
+expect_ok "open online signing" asurif petition signing "$pbig" on --json
+jq_check "open" '.signing_open == true' out
+check "stored" '[ "$(sql "SELECT signing_open FROM petitions WHERE id = $pbig")" = 1 ]'
+expect_ok "close it" asurif petition signing "$pbig" off
+check "closed" '[ "$(sql "SELECT signing_open FROM petitions WHERE id = $pbig")" = 0 ]'
+check "both logged" '[ "$(sql "SELECT count(*) FROM audit WHERE action LIKE '"'"'%online signing'"'"'")" = 2 ]'
+expect_fail 2 "on or off" asurif petition signing "$pbig" maybe
+
 finish
