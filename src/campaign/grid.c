@@ -11,6 +11,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/escape.h"
 #include "campaign/campaign.h"
 #include "campaign/internal.h"
 #include "store/db.h"
@@ -27,28 +28,7 @@
 
 static void xml_text(struct buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			buf_appends(b, "&amp;");
-			break;
-		case '<':
-			buf_appends(b, "&lt;");
-			break;
-		case '>':
-			buf_appends(b, "&gt;");
-			break;
-		case '"':
-			buf_appends(b, "&quot;");
-			break;
-		case '\'':
-			buf_appends(b, "&#39;");
-			break;
-		default:
-			/* control characters have no place in XML 1.0 */
-			buf_appendc(b, (unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' ? ' ' : *s);
-		}
-	}
+	escape_markup(b, s);
 }
 
 /* The first max characters of s, with "…" when cut. */

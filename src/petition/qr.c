@@ -6,6 +6,7 @@
 #include <qrencode.h>
 #include <string.h>
 
+#include "base/escape.h"
 #include "base/banned.h"
 
 static int encode(const char *text, QRcode **out, struct err *e)
@@ -23,24 +24,7 @@ static int encode(const char *text, QRcode **out, struct err *e)
 
 static void xml_text(struct buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			buf_appends(b, "&amp;");
-			break;
-		case '<':
-			buf_appends(b, "&lt;");
-			break;
-		case '>':
-			buf_appends(b, "&gt;");
-			break;
-		case '"':
-			buf_appends(b, "&quot;");
-			break;
-		default:
-			buf_appendc(b, *s);
-		}
-	}
+	escape_markup(b, s);
 }
 
 int qr_svg(const char *text, const char *title, struct buf *out, struct err *e)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/escape.h"
 #include "base/fs.h"
 #include "base/i18n.h"
 #include "base/utf8.h"
@@ -320,27 +321,7 @@ int resp_error(struct req *r, int status, const char *key)
 
 void html_text(struct buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			buf_appends(b, "&amp;");
-			break;
-		case '<':
-			buf_appends(b, "&lt;");
-			break;
-		case '>':
-			buf_appends(b, "&gt;");
-			break;
-		case '"':
-			buf_appends(b, "&quot;");
-			break;
-		case '\'':
-			buf_appends(b, "&#39;");
-			break;
-		default:
-			buf_appendc(b, *s);
-		}
-	}
+	escape_markup(b, s);
 }
 
 static const char CSP[] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
