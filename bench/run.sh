@@ -2,8 +2,10 @@
 # Asurif benchmarks: retrieval quality on the shared test collections and speed
 # on the Moroccan law corpus, each against plain SQLite FTS5 (unicode61).
 #
-#   bench/run.sh [quality|speed|export|all] [--fresh]
+#   bench/run.sh [quality|speed|export|petition|all] [--fresh]
 #
+# petition 100,000 signatures imported from a CSV (against sqlite3 .import), the signing page
+#          under 200 POSTs/s for 60 s, and a kill -9 of the server under load (bench/petition.sh)
 # export   a 10-page Arabic memorandum with 30 citations in every format, against LibreOffice
 #          converting the same DOCX to PDF
 # quality  ARCD (Arabic) and CNIL FAQ (French): MRR@10, nDCG@10, Hit@1, Hit@10, Recall@100
@@ -37,14 +39,14 @@ quality_ran=0
 speed_ran=0
 for arg in "$@"; do
 	case $arg in
-	quality | speed | export | all) what=$arg ;;
+	quality | speed | export | petition | all) what=$arg ;;
 	--fresh) fresh=1 ;;
 	-h | --help)
-		sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
-		echo "usage: bench/run.sh [quality|speed|export|all] [--fresh]" >&2
+		echo "usage: bench/run.sh [quality|speed|export|petition|all] [--fresh]" >&2
 		exit 2
 		;;
 	esac
@@ -238,6 +240,12 @@ if [ "$speed_ran" = 1 ] && [ -f "$OUT/law-ws/asurif.db" ]; then
 	echo "## Web server on the law corpus (wrk, 2 threads, 32 keep-alive connections, 10 s per page)"
 	echo
 	bench/web.sh "$OUT/law-ws" 10
+	echo
+fi
+if [ "$what" = petition ] || [ "$what" = all ]; then
+	echo "## Petitions: import, signing under load, kill -9"
+	echo
+	BUILD=$BUILD bench/petition.sh
 	echo
 fi
 if [ -s "$OUT/export.json" ] && { [ "$what" = export ] || [ "$what" = all ]; }; then

@@ -168,7 +168,7 @@ static json_t *signature_counts(sqlite3 *db, long long id)
 	return o;
 }
 
-int petition_json(sqlite3 *db, long long id, json_t **out, struct err *e)
+static int petition_fields(sqlite3 *db, long long id, int counts, json_t **out, struct err *e)
 {
 	*out = NULL;
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, campaign_id, rule, territory_code, draft_id, title, association, "
@@ -200,9 +200,20 @@ int petition_json(sqlite3 *db, long long id, json_t **out, struct err *e)
 			                              territory_level_name(t.level), "name_fr", t.name_fr, "name_ar",
 			                              t.name_ar, "population_2024", (json_int_t)t.population));
 	}
-	json_object_set_new(o, "signatures", signature_counts(db, id));
+	if (counts)
+		json_object_set_new(o, "signatures", signature_counts(db, id));
 	*out = o;
 	return 0;
+}
+
+int petition_json(sqlite3 *db, long long id, json_t **out, struct err *e)
+{
+	return petition_fields(db, id, 1, out, e);
+}
+
+int petition_json_brief(sqlite3 *db, long long id, json_t **out, struct err *e)
+{
+	return petition_fields(db, id, 0, out, e);
 }
 
 int petition_list_json(sqlite3 *db, long long campaign_id, json_t **out, struct err *e)

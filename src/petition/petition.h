@@ -50,6 +50,9 @@ int petition_list_json(sqlite3 *db, long long campaign_id, json_t **out, struct 
  * where valid counts the signatures neither withdrawn nor duplicates. ERR_NOTFOUND.
  */
 int petition_json(sqlite3 *db, long long id, json_t **out, struct err *e);
+/* The same without "signatures": no counting, for pages that need only the petition itself
+ * (the public signing page, whatever the number of signatures). */
+int petition_json_brief(sqlite3 *db, long long id, json_t **out, struct err *e);
 
 /* A signatory as typed or read; contact (e-mail or phone) is optional. */
 struct petition_signer {

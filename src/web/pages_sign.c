@@ -152,7 +152,8 @@ static int load(struct req *r, int open_only, long long *id, json_t **p, int *rc
 {
 	struct err e = ERR_INIT;
 	*p = NULL;
-	if (online_petition(r->hub->db, req_param(r, 0), open_only, id, &e) || petition_json(r->hub->db, *id, p, &e)) {
+	if (online_petition(r->hub->db, req_param(r, 0), open_only, id, &e) ||
+	    petition_json_brief(r->hub->db, *id, p, &e)) {
 		*rc = resp_error(r, 404, "error_not_found");
 		return -1;
 	}
@@ -511,7 +512,7 @@ static int qr(struct req *r, int png)
 	json_t *p = NULL;
 	struct err e = ERR_INIT;
 	long long id = page_id(r);
-	if (!id || petition_json(r->hub->db, id, &p, &e))
+	if (!id || petition_json_brief(r->hub->db, id, &p, &e))
 		return resp_error(r, 404, "error_not_found");
 	char *url = page_sign_url(r, jstr(p, "public_key"));
 	struct buf out = BUF_INIT;

@@ -210,12 +210,19 @@ pbig=$(jq -r .id out)
 awk -v c="$c_azilal" 'BEGIN { print "first_name,last_name,cin,address,commune_code"; for (i = 1; i <= 200000; i++) printf "Prenom%d,Nom%d,K%d,\"%d, Rue des Orangers\",%s\n", i, i, i, i, c }' >big.csv
 "$ASURIF" petition import "$pbig" big.csv >big.out 2>big.err &
 pid_import=$!
-sleep 1
+# Killed once some batches are in (however slow the build, e.g. under the sanitizers), while
+# the import is still running.
+waited=0
+while [ "$(sql "SELECT count(*) FROM signatures WHERE petition_id = $pbig" 2>/dev/null || echo 0)" = 0 ] && [ $waited -lt 600 ] &&
+	kill -0 "$pid_import" 2>/dev/null; do
+	sleep 0.1
+	waited=$((waited + 1))
+done
 kill -9 "$pid_import" 2>/dev/null
 wait "$pid_import" 2>/dev/null
 check "the database is intact" '[ "$(sql "PRAGMA integrity_check")" = ok ]'
 stored=$(sql "SELECT count(*) FROM signatures WHERE petition_id = $pbig")
-check "whole batches stored ($stored rows)" '[ "$stored" -gt 0 ] && [ $((stored % 1000)) -eq 0 ]'
+check "whole batches stored ($stored rows), not all" '[ "$stored" -gt 0 ] && [ "$stored" -lt 200000 ] && [ $((stored % 1000)) -eq 0 ]'
 check "every stored row has its sealed columns" '[ "$(sql "SELECT count(*) FROM signatures WHERE petition_id = $pbig AND (first_name IS NULL OR last_name IS NULL OR cin IS NULL OR address IS NULL OR cin_hash IS NULL)")" = 0 ]'
 check "and they open" 'asurif petition export "$pbig" -o big-export.csv >/dev/null 2>err && [ $(($(wc -l <big-export.csv) - 1)) -eq "$stored" ]'
 
