@@ -21,9 +21,13 @@ if [ ! -f "$DEMO/asurif.db" ]; then
 	# A campaign's case file (its evidence points at the documents above) and a petition
 	# written from it.
 	campaign=$("$ASURIF" -w "$DEMO" campaign import data/demo/campaign.json --json | sed 's/[^0-9]*\([0-9]*\).*/\1/')
-	"$ASURIF" -w "$DEMO" draft new --campaign "$campaign" --type petition-province --lang ar \
-		--from data/demo/draft-petition.json --as "فاطمة الزهراء" >/dev/null
-	echo "Campaign $campaign and a petition to the province council are in the demo workspace."
+	draft=$("$ASURIF" -w "$DEMO" draft new --campaign "$campaign" --type petition-province --lang ar \
+		--from data/demo/draft-petition.json --as "فاطمة الزهراء" --json | sed 's/[^0-9]*\([0-9]*\).*/\1/')
+	# The petition itself, to the council of Azilal province (05.081): its checklist and legal
+	# dates are on its page; signatures come from the public page once a coordinator opens it.
+	"$ASURIF" -w "$DEMO" petition new --campaign "$campaign" --rule ma/province --territory 05.081 \
+		--draft "$draft" --by-association "شبكة جمعيات تادلة-الأطلس للتنمية" >/dev/null
+	echo "Campaign $campaign, a petition to the province council drafted from it, and the petition are in the demo workspace."
 fi
 
 echo
