@@ -41,6 +41,7 @@
 #include "export/doc.h"
 #include "export/office.h"
 #include "hub/extract.h"
+#include "tmpdir.h"
 #include "base/banned.h"
 
 extern char **environ;
@@ -1401,35 +1402,15 @@ static void test_libreoffice(void **state)
 static int make_workdir(void **state)
 {
 	(void)state;
-	const char *base = getenv("TMPROOT");
-	if (!base || !*base)
-		base = getenv("TMPDIR");
-	if (!base || !*base)
-		base = "/tmp";
-	workdir = xasprintf("%s/export-office.XXXXXX", base);
-	if (!mkdtemp(workdir)) {
-		fprintf(stderr, "cannot make a folder under %s: %s\n", base, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	workdir = tmpdir_make("export-office");
+	return workdir ? 0 : -1;
 }
 
 static int remove_workdir(void **state)
 {
 	(void)state;
-	if (getenv("ASURIF_KEEP_TMP"))
-		fprintf(stderr, "files kept in %s\n", workdir);
-	else
-		nftw(workdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(workdir);
+	tmpdir_remove(workdir);
+	workdir = NULL;
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #include "base/fs.h"
 #include "petition/cin.h"
 #include "petition/vault.h"
+#include "tmpdir.h"
 
 static char *root;
 
@@ -628,35 +629,15 @@ static int make_root(void **state)
 	(void)state;
 	if (sodium_init() < 0)
 		return -1;
-	const char *base = getenv("TMPROOT");
-	if (!base || !*base)
-		base = getenv("TMPDIR");
-	if (!base || !*base)
-		base = "/tmp";
-	root = xasprintf("%s/vault.XXXXXX", base);
-	if (!mkdtemp(root)) {
-		fprintf(stderr, "cannot make a folder under %s: %s\n", base, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	root = tmpdir_make("vault");
+	return root ? 0 : -1;
 }
 
 static int remove_root(void **state)
 {
 	(void)state;
-	if (getenv("ASURIF_KEEP_TMP"))
-		fprintf(stderr, "files kept in %s\n", root);
-	else
-		nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(root);
+	tmpdir_remove(root);
+	root = NULL;
 	return 0;
 }
 
