@@ -6,7 +6,7 @@ CC ?= cc
 BUILD ?= build
 SANITIZE ?=
 
-PKGS = sqlite3 libutf8proc jansson libxml-2.0 libzip poppler-glib libpcre2-8 libcmark libsodium libmicrohttpd pangocairo fontconfig libqrencode
+PKGS = sqlite3 libutf8proc jansson libxml-2.0 libzip poppler-glib libpcre2-8 libcmark libsodium libmicrohttpd pangocairo fontconfig libqrencode xlsxwriter libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm -lpthread
 

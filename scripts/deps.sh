@@ -7,9 +7,9 @@ set -eu
 
 BUILD_PKGS="build-essential pkg-config libsqlite3-dev libstemmer-dev libutf8proc-dev libjansson-dev
 libxml2-dev libzip-dev libpoppler-glib-dev libpcre2-dev libcmark-dev libsodium-dev libmicrohttpd-dev
-libpango1.0-dev libcairo2-dev libfontconfig-dev libqrencode-dev fonts-noto-core"
+libpango1.0-dev libcairo2-dev libfontconfig-dev libqrencode-dev libxlsxwriter-dev libcurl4-openssl-dev fonts-noto-core"
 TEST_PKGS="libcmocka-dev sqlite3 jq curl zip unzip poppler-utils qpdf chromium nodejs
-libreoffice-writer-nogui"
+libreoffice-writer-nogui libreoffice-calc-nogui"
 BENCH_PKGS="sqlite3 wrk jq curl"
 
 want="$BUILD_PKGS"

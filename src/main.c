@@ -2,6 +2,7 @@
  * asurif: the advocacy workbench. This file is the table of commands; each
  * command lives in src/cli/ and calls the core modules.
  */
+#include <curl/curl.h>
 #include <locale.h>
 #include <malloc.h>
 #include <sodium.h>
@@ -161,7 +162,7 @@ const struct command commands[] = {
 	 "  --format F, -o FILE  export: docx, odt, pdf, html or md (taken from FILE's extension if not given)\n"
 	 "  --json               print as JSON\n"},
 	{"petition", cmd_petition,
-	 "asurif petition rules|new|list|show|sign|import|withdraw|signing|export|purge|check|file|decide|dates ...",
+	 "asurif petition rules|new|list|show|sign|import|withdraw|signing|export|purge|check|file|decide|dates|sheets ...",
 	 "Petitions under Moroccan law: the legal rules (each figure with its source, status and date checked), "
 	 "signatures on paper and online with personal data sealed, the admissibility check, filing and legal dates.",
 	 "  rules [RULE]         the rule sets ma/commune, ma/province, ma/region, ma/government, ma/motion\n"
@@ -177,16 +178,42 @@ const struct command commands[] = {
 	 "  list [--campaign C], show ID   petitions and their counts (no personal data)\n"
 	 "  sign ID --first-name F --last-name L --cin C --address A --commune CODE [--channel paper|online]\n"
 	 "       [--sheet N --row M]   one signature; the ID number is checked and duplicates found\n"
-	 "  import ID FILE.csv   signatures from a file with the rule set's columns; a report of each\n"
+	 "  import ID FILE       signatures from a CSV or XLSX file with the rule set's columns; a report of each\n"
 	 "                       rejected row (exit 1 when there are some)\n"
 	 "  withdraw SIGNATURE   take a signature back\n"
 	 "  signing ID on|off    open or close the public signing page (http://HOST/p/KEY)\n"
-	 "  export ID --format csv -o FILE   the signatures in the official column order (logged)\n"
+	 "  export ID --format csv|xlsx|pdf|docx|odt -o FILE [--lang ar|fr]   the signatures in the official\n"
+	 "                       column order (logged); pdf, docx and odt as a list to print, on A4 landscape\n"
 	 "  purge ID             delete the personal data once the procedure is over (counts stay)\n"
 	 "  check ID             every condition of the law: pass, fail or cannot tell, with its source\n"
 	 "  file ID --date D [--channel C] [--receipt R]   record the filing\n"
 	 "  decide ID accepted|refused [--date D] [--note REASONS]   record the decision\n"
 	 "  dates ID | --all     the legal dates from the filing; overdue ones marked\n"
+	 "  sheets ID [--first N] [--count N] [--rows N] [--lang ar|fr|en] -o FILE   printable signature\n"
+	 "                       sheets (PDF), numbered for typing in as --sheet N --row M\n"
+	 "  dossier ID -o FILE.pdf|FILE.zip [--lang ar|fr]   the dossier for filing: text, memo, agent and\n"
+	 "                       committee, signatories, annexes; one PDF or numbered parts with their SHA-256 (logged)\n"
+	 "  --json               print as JSON\n"},
+	{"report", cmd_report, "asurif report [--year Y] [--campaign C] [--json|--csv] [-o FILE]",
+	 "The network report: petitions, opinions and memoranda by status, level, theme and year; the acceptance "
+	 "rate of petitions; signatures collected. Counts only, each with the date it was counted on.",
+	 "  --year Y             only what was started in year Y\n"
+	 "  --campaign C         only campaign C\n"
+	 "  --json, --csv        print as JSON or as CSV (one row per figure, with what it counts)\n"
+	 "  -o FILE              write to FILE; FILE.pdf writes the report as a PDF\n"
+	 "  --lang ar|fr|en      the PDF's language (default ar)\n"},
+	{"ask", cmd_ask, "asurif ask QUESTION [--campaign C] [--limit N] [--json]",
+	 "Ask the hub a question: the model answers from the best passages, citing them as [n]; without a model, "
+	 "the passages' matching sentences.",
+	 "  --campaign C    prefer the passages pinned to this campaign's evidence board\n"
+	 "  --limit N       passages given to the model (default 5)\n"
+	 "  --json          print {answer, language, model, supported, citations, passages} as JSON\n"},
+	{"ai", cmd_ai, "asurif ai config|status|... [options]",
+	 "The language model (an OpenAI-compatible service: llama-server, Ollama, vLLM...): its settings, whether it "
+	 "works, and what it helps with. See 'asurif ai --help' for every sub-command and docs/ai.md.",
+	 "  config [--base-url URL] [--chat-model M] [--embed-model E]   set or show the service and its models\n"
+	 "                       (the key comes from ASURIF_AI_KEY or the workspace's keys/ai.key, never an option)\n"
+	 "  status               check the service and the models; exit 0 when everything set up works\n"
 	 "  --json               print as JSON\n"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
@@ -214,6 +241,8 @@ int main(int argc, char **argv)
 	/* Each thread has its own connections: no global locks around SQLite's memory accounting. */
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* once, before any thread: the model service's client (src/ai/) */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "asurif: the cryptography library could not start\n");
 		return EXIT_FAIL;

@@ -87,4 +87,63 @@ int ai_embed(const struct ai_config *c, const char *const *texts, size_t n, floa
 /* Models the service lists (GET {base_url}/models), as a JSON array of names in *out
  * (caller json_decref-free: a jansson json_t * passed as void * to keep this header light). */
 int ai_models(const struct ai_config *c, void **out_json, struct err *e);
+/* ---- beyond the calls above: defaults, where the key comes from, what failed, the checks ---- */
+
+/* The defaults of the bounds (timeouts, retries, reply size); the strings empty. */
+void ai_config_defaults(struct ai_config *c);
+/*
+ * A base URL as stored: spaces and trailing slashes removed, "/v1" added when it has no
+ * path ("http://127.0.0.1:11434" -> "http://127.0.0.1:11434/v1"). ERR_USAGE naming the
+ * base URL when it is not http:// or https://, has no host, holds a user name or password
+ * (the key goes in ASURIF_AI_KEY or keys/ai.key), a query or spaces, or is too long.
+ */
+int ai_base_url_normalise(const char *in, char *out, size_t n, struct err *e);
+
+enum ai_key_source { AI_KEY_NONE, AI_KEY_ENV, AI_KEY_FILE };
+/* Where the key of c (as ai_config_load read it) came from. */
+enum ai_key_source ai_key_source(const struct ai_config *c);
+/* The key file of a workspace: workspace_dir/keys/ai.key. Caller frees. */
+char *ai_key_path(const char *workspace_dir);
+
+/* What went wrong, for a page to say it in the reader's language. */
+enum ai_failure {
+	AI_FAIL_NONE,
+	AI_FAIL_NOT_SET_UP,  /* no base URL or no model */
+	AI_FAIL_UNREACHABLE, /* connection refused, unknown host, TLS */
+	AI_FAIL_KEY,         /* 401, 403 */
+	AI_FAIL_NO_MODEL,    /* 404 */
+	AI_FAIL_BUSY,        /* 429, after the retries */
+	AI_FAIL_SERVICE,     /* 5xx after the retries, or an error inside a stream */
+	AI_FAIL_REFUSED,     /* another 4xx (400, 413, 422...) */
+	AI_FAIL_TIMEOUT,
+	AI_FAIL_CUT,         /* the connection dropped, or the stream ended before its end */
+	AI_FAIL_FORMAT,      /* not JSON, or not the protocol */
+	AI_FAIL_TOO_BIG,     /* over max_reply */
+};
+/* The failure of this thread's last ai_chat, ai_embed or ai_models (AI_FAIL_NONE after a success). */
+enum ai_failure ai_last_failure(void);
+/* "unreachable", "key", "no_model"... (for i18n keys and JSON). */
+const char *ai_failure_name(enum ai_failure f);
+
+/* One check of `asurif ai status` and of the settings page. */
+enum ai_check_state { AI_CHECK_OK, AI_CHECK_FAILED, AI_CHECK_NOT_SET_UP, AI_CHECK_SKIPPED };
+struct ai_check {
+	enum ai_check_state state;
+	enum ai_failure failure;
+	char detail[1200]; /* plain words: what works, or what failed and what to do */
+	long ms;           /* how long the call took */
+};
+struct ai_status {
+	struct ai_check service; /* reachable, models listed (GET /models) */
+	struct ai_check chat;    /* the chat model answers a one-word question */
+	struct ai_check embed;   /* the embedding model returns vectors */
+	size_t nmodels;          /* models listed */
+	char models[512];        /* the first of them, comma-separated */
+	char reply[64];          /* the chat model's answer, clipped */
+	size_t dim;              /* the vectors' size */
+	int ok;                  /* 1 when a base URL is set and everything set up works */
+};
+/* Runs the checks one after the other (at most one retry each); nothing is stored. */
+void ai_status_run(const struct ai_config *c, struct ai_status *s);
+const char *ai_check_state_name(enum ai_check_state st); /* "ok", "failed", "not_set_up", "skipped" */
 #endif

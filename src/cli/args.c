@@ -43,6 +43,13 @@ static const struct option common_opts[] = {
 	{"channel", required_argument, NULL, OPT_CHANNEL}, {"sheet", required_argument, NULL, OPT_SHEET},
 	{"row", required_argument, NULL, OPT_ROW}, {"rule", required_argument, NULL, OPT_RULE},
 	{"receipt", required_argument, NULL, OPT_RECEIPT},
+	{"doc", required_argument, NULL, OPT_DOC}, {"to", required_argument, NULL, OPT_TO},
+	{"items", required_argument, NULL, OPT_ITEMS},
+	{"year", required_argument, NULL, OPT_YEAR}, {"csv", no_argument, NULL, OPT_CSV},
+	{"first", required_argument, NULL, OPT_FIRST}, {"count", required_argument, NULL, OPT_COUNT},
+	{"rows", required_argument, NULL, OPT_ROWS},
+	{"base-url", required_argument, NULL, OPT_BASE_URL}, {"chat-model", required_argument, NULL, OPT_CHAT_MODEL},
+	{"embed-model", required_argument, NULL, OPT_EMBED_MODEL},
 	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 };
 
@@ -202,6 +209,9 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, struc
 			break;
 		case OPT_ENABLE:
 			a->enable = 1;
+			break;
+		case OPT_CSV:
+			a->s[c - 1000] = "csv";
 			break;
 		default:
 			if (c > OPT_LEVEL && c < OPT_LAST_) {

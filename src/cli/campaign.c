@@ -13,6 +13,7 @@
 #include "campaign/campaign.h"
 #include "cli/cli.h"
 #include "hub/hub.h"
+#include "petition/timeline.h"
 #include "base/banned.h"
 
 #define IMPORT_MAX (256u << 20)
@@ -466,6 +467,41 @@ static int read_case_file(const char *cmd, const char *ws, long long id, json_t 
 	return r ? core_error(cmd, &e) : 0;
 }
 
+/* The legal dates of the campaign's filed petitions (src/petition/timeline.h), beside its events. */
+static void add_legal_dates(const char *ws, long long id, json_t *c)
+{
+	struct hub *h = NULL;
+	json_t *dates = NULL;
+	struct err e = ERR_INIT;
+	if (cli_open_hub(ws, &h))
+		return;
+	char *overrides = fs_join(h->dir, "overrides");
+	if (!petition_timeline(h->db, overrides, id, NULL, &dates, &e))
+		json_object_set_new(c, "legal_dates", dates);
+	free(overrides);
+	hub_close(h);
+}
+
+static void print_legal_dates(json_t *arr)
+{
+	printf("\nLegal dates of its petitions (%zu)\n", json_array_size(arr));
+	size_t i;
+	json_t *o;
+	json_array_foreach(arr, i, o)
+	{
+		const char *kind = str(o, "kind");
+		printf("  %s  petition %lld  ", str(o, "date"), num(o, "petition"));
+		if (!strcmp(kind, "filed"))
+			printf("filed%s%s\n", *str(o, "receipt") ? ", receipt " : "", str(o, "receipt"));
+		else if (!strcmp(kind, "decision"))
+			printf("decision: %s\n", str(o, "decision"));
+		else
+			printf("legal deadline: %s%s\n      source: %s [%s]\n", str(o, "label"),
+			       json_is_true(json_object_get(o, "overdue")) ? " — OVERDUE" : "", str(o, "source"),
+			       str(o, "status"));
+	}
+}
+
 static int campaign_show(int argc, char **argv)
 {
 	struct args a;
@@ -479,11 +515,14 @@ static int campaign_show(int argc, char **argv)
 	json_t *c = NULL;
 	if ((r = read_case_file("campaign", a.ws, id, &c)))
 		return r;
+	add_legal_dates(a.ws, id, c);
 	if (a.json) {
 		cli_print_json(c);
 		return EXIT_OK;
 	}
 	print_case_file(c);
+	if (json_array_size(json_object_get(c, "legal_dates")))
+		print_legal_dates(json_object_get(c, "legal_dates"));
 	json_decref(c);
 	return EXIT_OK;
 }

@@ -125,6 +125,17 @@ enum {
 	OPT_ROW,
 	OPT_RULE,
 	OPT_RECEIPT,     /* petition file: the receipt number */
+	OPT_FIRST,       /* petition sheets: the first sheet's number */
+	OPT_COUNT,       /* petition sheets: how many sheets */
+	OPT_ROWS,        /* petition sheets: rows on a sheet */
+	OPT_YEAR,        /* report: the year counted */
+	OPT_CSV,         /* report: print CSV (no value) */
+	OPT_DOC,         /* ai: the document read */
+	OPT_TO,          /* ai translate: the language */
+	OPT_ITEMS,       /* ai accept: the proposals taken */
+	OPT_BASE_URL,    /* ai config: the model service's address */
+	OPT_CHAT_MODEL,  /* ai config */
+	OPT_EMBED_MODEL, /* ai config */
 	OPT_LAST_,
 };
 
@@ -181,4 +192,12 @@ int cmd_stakeholder(int argc, char **argv);
 int cmd_event(int argc, char **argv);
 int cmd_draft(int argc, char **argv);
 int cmd_petition(int argc, char **argv);
+/* asurif ai: the sub-commands' table is in src/cli/ai.c (one line each). */
+int cmd_ai(int argc, char **argv);
+/* asurif ai embed, and the passages' vectors after documents are added (src/cli/ai_embed.c). */
+int cmd_ai_embed(int argc, char **argv);
+long long cli_ai_mark(struct hub *h);
+void cli_ai_embed_added(struct hub *h, long long mark, int json);
+int cmd_report(int argc, char **argv);
+int cmd_ask(int argc, char **argv);
 #endif

@@ -100,8 +100,11 @@ int cmd_add(int argc, char **argv)
 		return r;
 	struct add_state s = {a.json, 0, 0, 0, a.json ? json_array() : NULL, BUF_INIT};
 	struct ingest_opts o = {a.meta, (size_t)a.max_mb << 20, on_item, cli_progress, &s, NULL};
+	long long mark = cli_ai_mark(h);
 	r = hub_add_paths(h, argv + a.rest, argc - a.rest, &o, &e);
 	cli_progress_end();
+	if (s.added)
+		cli_ai_embed_added(h, mark, a.json);
 	hub_close(h);
 	if (a.json) {
 		json_t *out = json_pack("{s:i, s:i, s:i, s:o}", "added", s.added, "duplicates", s.dup, "failed", s.failed,

@@ -13,7 +13,7 @@
 #include "petition/rules.h"
 #include "base/banned.h"
 
-#define SUBCOMMANDS "rules, new, list, show, sign, import, withdraw, signing, export, purge, check, file, decide, dates"
+#define SUBCOMMANDS "rules, new, list, show, sign, import, withdraw, signing, export, purge, check, file, decide, dates, sheets, dossier"
 
 /* The workspace and its overrides folder; h is NULL when none could be opened and none was asked for. */
 struct petition_cli {
@@ -388,6 +388,8 @@ static const struct {
 	{"file", cmd_petition_file},
 	{"decide", cmd_petition_decide},
 	{"dates", cmd_petition_dates},
+	{"dossier", cmd_petition_dossier},
+	{"sheets", cmd_petition_sheets},
 	{NULL, NULL},
 };
 

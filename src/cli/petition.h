@@ -22,4 +22,10 @@ int cmd_petition_check(int argc, char **argv);
 int cmd_petition_file(int argc, char **argv);
 int cmd_petition_decide(int argc, char **argv);
 int cmd_petition_dates(int argc, char **argv);
+
+/* The dossier for filing, one PDF or a ZIP of parts (src/cli/petition_dossier.c). */
+int cmd_petition_dossier(int argc, char **argv);
+
+/* Printable signature sheets (src/cli/petition_sheets.c). */
+int cmd_petition_sheets(int argc, char **argv);
 #endif

@@ -15,6 +15,7 @@
 #include "base/fs.h"
 #include "cli/cli.h"
 #include "cli/petition.h"
+#include "export/doc.h"
 #include "hub/hub.h"
 #include "petition/petition.h"
 #include "petition/vault.h"
@@ -338,11 +339,11 @@ int cmd_petition_import(int argc, char **argv)
 	int r = cli_parse("petition", argc, argv, ALLOW(O(OPT_JSON)), &a);
 	if (r)
 		return r;
-	long long id = number_arg("import", &a, argv, 0, "a petition number and a CSV file");
+	long long id = number_arg("import", &a, argv, 0, "a petition number and a CSV or XLSX file");
 	if (id < 0)
 		return EXIT_USAGE;
 	if (a.rest + 1 >= a.argc)
-		return cli_usage_error("petition", "petition import needs a CSV file after the petition number");
+		return cli_usage_error("petition", "petition import needs a CSV or XLSX file after the petition number");
 	if ((r = no_more_args("import", &a, argv, 2)))
 		return r;
 	const char *path = argv[a.rest + 1];
@@ -351,7 +352,7 @@ int cmd_petition_import(int argc, char **argv)
 		return r;
 	struct err e = ERR_INIT;
 	struct petition_import_report rep;
-	r = petition_import_csv(c.h->db, c.v, c.overrides, id, path, cli_progress, NULL, &rep, &e);
+	r = petition_import_file(c.h->db, c.v, c.overrides, id, path, cli_progress, NULL, &rep, &e);
 	cli_progress_end();
 	if (r) {
 		if (rep.added || rep.duplicates)
@@ -370,7 +371,7 @@ int cmd_petition_import(int argc, char **argv)
 		json_t *rows = json_array();
 		for (size_t i = 0; i < rep.nrows; i++)
 			json_array_append_new(rows,
-			                      json_pack("{s:I, s:s, s:s}", "line", (json_int_t)rep.rows[i].line,
+			                      json_pack("{s:I, s:s, s:s}", rep.unit, (json_int_t)rep.rows[i].line,
 			                                "status", rep.rows[i].duplicate ? "duplicate" : "rejected",
 			                                "reason", rep.rows[i].reason));
 		cli_print_json(json_pack("{s:I, s:I, s:I, s:o}", "added", (json_int_t)rep.added, "duplicates",
@@ -379,7 +380,7 @@ int cmd_petition_import(int argc, char **argv)
 	} else {
 		printf("%lld added, %lld duplicates, %lld rejected\n", rep.added, rep.duplicates, rep.rejected);
 		for (size_t i = 0; i < rep.nrows; i++)
-			printf("line %lld: %s: %s\n", rep.rows[i].line,
+			printf("%s %lld: %s: %s\n", rep.unit, rep.rows[i].line,
 			       rep.rows[i].duplicate ? "duplicate" : "rejected", rep.rows[i].reason);
 	}
 	r = rep.rejected ? EXIT_FAIL : EXIT_OK;
@@ -458,10 +459,24 @@ static int write_private(const char *path, const void *data, size_t n, struct er
 	return r;
 }
 
+/* The signature list as a document (pdf, docx, odt) in out; the document's text is wiped. */
+static int export_list(struct sig_cli *c, long long id, const char *lang, const char *format, struct buf *out,
+                       long long *count, struct err *e)
+{
+	struct doc *d = NULL;
+	int r = petition_export_doc(c->h->db, c->v, c->overrides, id, lang, &d, count, e);
+	if (!r)
+		r = !strcmp(format, "pdf")    ? export_pdf(d, out, e)
+		    : !strcmp(format, "docx") ? export_docx(d, out, e)
+		                              : export_odt(d, out, e);
+	doc_free(d);
+	return r;
+}
+
 int cmd_petition_export(int argc, char **argv)
 {
 	struct args a;
-	int r = cli_parse("petition", argc, argv, ALLOW(O(OPT_JSON), O(OPT_FORMAT), O(OPT_OUTPUT)), &a);
+	int r = cli_parse("petition", argc, argv, ALLOW(O(OPT_JSON), O(OPT_FORMAT), O(OPT_OUTPUT), O(OPT_LANG)), &a);
 	if (r)
 		return r;
 	long long id = number_arg("export", &a, argv, 0, "a petition number");
@@ -472,14 +487,9 @@ int cmd_petition_export(int argc, char **argv)
 	const char *format = cli_opt(&a, OPT_FORMAT), *out = cli_opt(&a, OPT_OUTPUT);
 	if (!format)
 		format = "csv";
-	if (!strcmp(format, "xlsx") || !strcmp(format, "pdf") || !strcmp(format, "docx")) {
-		fprintf(stderr,
-		        "asurif: petition export: %s is not written yet; --format csv is (spreadsheets open it)\n",
-		        format);
-		return EXIT_FAIL;
-	}
-	if (strcmp(format, "csv"))
-		return cli_usage_error("petition", "--format is csv (xlsx, pdf and docx later), not \"%s\"", format);
+	int printable = !strcmp(format, "pdf") || !strcmp(format, "docx") || !strcmp(format, "odt");
+	if (strcmp(format, "csv") && strcmp(format, "xlsx") && !printable)
+		return cli_usage_error("petition", "--format is csv, xlsx, pdf, docx or odt, not \"%s\"", format);
 	if (!out || !*out)
 		return cli_usage_error("petition", "petition export needs -o FILE: the list holds personal data, it is "
 		                                   "never printed");
@@ -490,7 +500,14 @@ int cmd_petition_export(int argc, char **argv)
 	struct buf csv;
 	buf_init(&csv, 0);
 	long long count = 0;
-	r = petition_export_csv(c.h->db, c.v, c.overrides, id, &csv, &count, &e);
+	/* xlsx: the sheet runs right to left unless --lang fr or en */
+	const char *lang = a.meta.lang ? a.meta.lang : "ar";
+	if (!strcmp(format, "xlsx"))
+		r = petition_export_xlsx(c.h->db, c.v, c.overrides, id, lang, &csv, &count, &e);
+	else if (printable)
+		r = export_list(&c, id, lang, format, &csv, &count, &e);
+	else
+		r = petition_export_csv(c.h->db, c.v, c.overrides, id, &csv, &count, &e);
 	if (!r)
 		r = write_private(out, csv.data, csv.len, &e);
 	vault_buf_wipe(&csv);
@@ -498,12 +515,12 @@ int cmd_petition_export(int argc, char **argv)
 		sig_close(&c);
 		return cli_error(&e);
 	}
-	char target[64], *detail = xasprintf("%lld signatures, csv", count);
+	char target[64], *detail = xasprintf("%lld signatures, %s", count, format);
 	snprintf(target, sizeof(target), "petition %lld", id);
 	audit(c.h->db, "export personal data", target, detail);
 	free(detail);
 	if (a.json)
-		cli_print_json(json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)id, "format", "csv", "signatures",
+		cli_print_json(json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)id, "format", format, "signatures",
 		                         (json_int_t)count, "file", out));
 	else
 		printf("%lld signatures written to %s (readable by you only; it holds personal data: delete it once "

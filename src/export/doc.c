@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/utf8.h"
 #include "base/banned.h"
 
 struct doc *doc_new(const char *lang)
@@ -49,8 +50,12 @@ void doc_free(struct doc *d)
 	if (!d)
 		return;
 	for (size_t i = 0; i < d->nblocks; i++) {
-		for (size_t j = 0; j < d->blocks[i].nspans; j++)
-			free(d->blocks[i].spans[j].text);
+		for (size_t j = 0; j < d->blocks[i].nspans; j++) {
+			char *t = d->blocks[i].spans[j].text;
+			if (t && d->personal)
+				explicit_bzero(t, strlen(t));
+			free(t);
+		}
 		free(d->blocks[i].spans);
 	}
 	free(d->blocks);
@@ -102,6 +107,90 @@ void doc_add_cite(struct doc_block *b, int n)
 static char *dup_or_null(const char *s)
 {
 	return s && *s ? xstrdup(s) : NULL;
+}
+
+void doc_add_row(struct doc *d, int header, const char *const *cells, size_t n)
+{
+	struct doc_block *b = doc_add_block(d, DOC_ROW, header ? 1 : 0);
+	b->spans = xgrow(b->spans, &b->aspans, n ? n : 1, sizeof(*b->spans));
+	for (size_t i = 0; i < n; i++)
+		b->spans[i] = (struct doc_span){xstrdup(cells[i] ? cells[i] : ""), 0, 0};
+	b->nspans = n;
+}
+
+size_t doc_table(const struct doc *d, size_t i, size_t *end, size_t *header)
+{
+	size_t ncols = 0, k = i;
+	*header = 0;
+	for (; k < d->nblocks && d->blocks[k].type == DOC_ROW; k++) {
+		if (d->blocks[k].nspans > ncols)
+			ncols = d->blocks[k].nspans;
+		if (d->blocks[k].level == 1 && *header == k - i)
+			(*header)++;
+	}
+	*end = k;
+	return ncols;
+}
+
+/* Code points of s, and of its longest word. */
+static void text_lengths(const char *s, size_t *len, size_t *word)
+{
+	size_t n = strlen(s), i = 0, w = 0;
+	*len = *word = 0;
+	while (i < n) {
+		uint32_t cp = 0;
+		int k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		i += k < 1 ? 1 : (size_t)k;
+		(*len)++;
+		w = cp == ' ' || cp == '\n' || cp == '\t' ? 0 : w + 1;
+		if (w > *word)
+			*word = w;
+	}
+}
+
+void doc_table_fit(double avail, size_t ncols, const double *want, const double *word, double *w)
+{
+	double sum_want = 0, sum_word = 0;
+	for (size_t c = 0; c < ncols; c++) {
+		sum_want += want[c];
+		sum_word += word[c];
+	}
+	for (size_t c = 0; c < ncols; c++) {
+		if (sum_want <= avail)
+			w[c] = want[c] + (avail - sum_want) / (double)ncols;
+		else if (sum_word < avail)
+			w[c] = word[c] + (want[c] - word[c]) * (avail - sum_word) / (sum_want - sum_word);
+		else
+			w[c] = word[c] * avail / sum_word;
+	}
+}
+
+void doc_table_widths(const struct doc *d, size_t from, size_t to, size_t ncols, double chars, double *w)
+{
+	double *want = xcalloc(ncols + 1, sizeof(*want)), *word = xcalloc(ncols + 1, sizeof(*word));
+	for (size_t c = 0; c < ncols; c++) {
+		int filled = 0;
+		want[c] = word[c] = 4; /* an empty column stays visible */
+		for (size_t i = from; i < to; i++) {
+			const struct doc_block *b = &d->blocks[i];
+			size_t len = 0, longest = 0;
+			if (c >= b->nspans || !b->spans[c].text)
+				continue;
+			text_lengths(b->spans[c].text, &len, &longest);
+			filled |= b->level == 0 && len > 0;
+			if ((double)len + 3 > want[c])
+				want[c] = (double)len + 3;
+			if ((double)longest + 3 > word[c])
+				word[c] = (double)longest + 3;
+		}
+		if (!filled && word[c] < DOC_HAND_CHARS)
+			want[c] = word[c] = DOC_HAND_CHARS;
+	}
+	doc_table_fit(chars, ncols, want, word, w);
+	for (size_t c = 0; c < ncols; c++)
+		w[c] /= chars;
+	free(want);
+	free(word);
 }
 
 int doc_add_source(struct doc *d, const struct doc_source *s)

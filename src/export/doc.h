@@ -3,8 +3,8 @@
  * rendered template) and what every exporter reads. Exporters (docx.c, odt.c, pdf.c,
  * html.c, md.c) each turn one struct doc into the bytes of one file.
  *
- * The body is a list of blocks (headings, paragraphs, list items); a block is a list of
- * spans (runs of text with a style, or a citation mark). A citation mark refers to one of
+ * The body is a list of blocks (headings, paragraphs, list items, table rows); a block is a
+ * list of spans (runs of text with a style, or a citation mark). A citation mark refers to one of
  * the document's sources by number; exporters make it an endnote (DOCX, ODT), a
  * superscript number (PDF, HTML) or "[n]" (Markdown), and every exporter ends the document
  * with the annex of sources: a heading (annex_title) and one numbered line per source,
@@ -26,6 +26,8 @@ enum doc_block_type {
 	DOC_BULLET,    /* an item of a bulleted list; level 1 or 2 for nesting */
 	DOC_NUMBERED,  /* an item of a numbered list; `number` is its number */
 	DOC_QUOTE,     /* a quoted passage (indented) */
+	DOC_ROW,       /* a row of a table: level 1 a header row, 0 a body row; one span per cell
+	                  (text "" for an empty cell). Consecutive rows form one table. */
 };
 
 enum { DOC_BOLD = 1, DOC_ITALIC = 2 };
@@ -65,6 +67,8 @@ struct doc {
 	char *overrides;     /* the workspace's overrides/ folder, whose export/ files replace the
 	                        built-in parts of DOCX and ODT files (a letterhead, other styles);
 	                        NULL for none */
+	int landscape;       /* 1: A4 pages turned sideways (wide tables) */
+	int personal;        /* 1: the text holds personal data: doc_free overwrites it first */
 	struct doc_block *blocks;
 	size_t nblocks, ablocks;
 	struct doc_source *sources;
@@ -81,6 +85,33 @@ void doc_set(char **field, const char *s);
 struct doc_block *doc_add_block(struct doc *d, enum doc_block_type type, int level);
 void doc_add_text(struct doc_block *b, const char *text, size_t len, unsigned style);
 void doc_add_cite(struct doc_block *b, int n);
+/*
+ * Appends a table row of n cells (header 1: a header row, repeated on each page where the
+ * table continues). cells[i] NULL is an empty cell; texts are copied as they are.
+ */
+void doc_add_row(struct doc *d, int header, const char *const *cells, size_t n);
+/*
+ * The table that starts at block i (a DOC_ROW): *end is set past its last row, *header to
+ * the number of header rows it opens with; returns its number of columns (the most cells
+ * of any of its rows).
+ */
+size_t doc_table(const struct doc *d, size_t i, size_t *end, size_t *header);
+/*
+ * Column widths that fill avail: every column gets at least its longest word (word[c]),
+ * then what its longest cell asks (want[c], its text unwrapped) as far as avail allows;
+ * room left over is shared evenly. When even the words do not fit, the widths are the
+ * words' scaled down (the exporter then cuts words). Any unit; w[c] sums to avail.
+ */
+void doc_table_fit(double avail, size_t ncols, const double *want, const double *word, double *w);
+/* A column whose body rows are all empty is there to be filled in by hand (a signature): every
+   exporter keeps room for about this many characters in it. */
+#define DOC_HAND_CHARS 16
+/*
+ * Column widths for formats that cannot measure text (DOCX, ODT): doc_table_fit over the
+ * cells' lengths in characters (plus 3 for the cell's margins), for a text area holding
+ * `chars` characters on a line. w[c] is each column's share (summing to 1).
+ */
+void doc_table_widths(const struct doc *d, size_t from, size_t to, size_t ncols, double chars, double *w);
 /* Appends a source and returns its number (1, 2, ...). Strings are copied; NULL allowed. */
 int doc_add_source(struct doc *d, const struct doc_source *s);
 

@@ -182,6 +182,62 @@ static void docx_block(struct docx *x, const struct doc_block *b)
 	buf_appends(&x->body, "</w:p>\n");
 }
 
+/* The text area's width in twentieths of a point: A4 less two margins of 1418. */
+#define DOCX_TEXT_W(landscape) ((landscape) ? 16838 - 2 * 1418 : 11906 - 2 * 1418)
+/* A character of table text (9 pt Latin, 11 pt Arabic), generously: 6 pt. */
+#define DOCX_CHAR_W 120.0
+
+/* One cell: its width, the header's shading, one paragraph of its text. */
+static void docx_cell(struct docx *x, const struct doc_span *s, int width, int header)
+{
+	buf_appendf(&x->body, "<w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/>", width);
+	if (header)
+		buf_appends(&x->body, "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"E4E9F0\"/>");
+	buf_appendf(&x->body, "</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"%s\"/>%s<w:jc w:val=\"left\"/></w:pPr>",
+	            header ? "TableHeading" : "TableText", x->rtl ? "<w:bidi/>" : "");
+	if (s && s->text)
+		docx_runs(x, &x->body, s->text, strlen(s->text), s->style | (header ? DOC_BOLD : 0));
+	buf_appends(&x->body, "</w:p></w:tc>");
+}
+
+/* The table of blocks [i, end): returns end. */
+static size_t docx_table(struct docx *x, size_t i)
+{
+	const struct doc *d = x->d;
+	size_t end = i, header = 0, ncols = doc_table(d, i, &end, &header);
+	double *rel = xcalloc(ncols ? ncols : 1, sizeof(*rel));
+	int *width = xcalloc(ncols ? ncols : 1, sizeof(*width));
+	const int total = DOCX_TEXT_W(d->landscape);
+
+	docx_lists_close(x);
+	doc_table_widths(d, i, end, ncols, total / DOCX_CHAR_W, rel);
+	for (size_t c = 0; c < ncols; c++)
+		width[c] = (int)(rel[c] * total);
+	buf_appendf(&x->body, "<w:tbl><w:tblPr>%s<w:tblW w:w=\"%d\" w:type=\"dxa\"/><w:tblBorders>", x->rtl ? "<w:bidiVisual/>" : "", total);
+	static const char *const sides[] = {"top", "left", "bottom", "right", "insideH", "insideV"};
+	for (size_t k = 0; k < ARRAY_SIZE(sides); k++)
+		buf_appendf(&x->body, "<w:%s w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"404040\"/>", sides[k]);
+	buf_appends(&x->body, "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar>"
+	                      "<w:top w:w=\"40\" w:type=\"dxa\"/><w:left w:w=\"80\" w:type=\"dxa\"/>"
+	                      "<w:bottom w:w=\"40\" w:type=\"dxa\"/><w:right w:w=\"80\" w:type=\"dxa\"/>"
+	                      "</w:tblCellMar></w:tblPr><w:tblGrid>");
+	for (size_t c = 0; c < ncols; c++)
+		buf_appendf(&x->body, "<w:gridCol w:w=\"%d\"/>", width[c]);
+	buf_appends(&x->body, "</w:tblGrid>\n");
+	for (size_t k = i; k < end; k++) {
+		const struct doc_block *b = &d->blocks[k];
+		int head = k - i < header;
+		buf_appendf(&x->body, "<w:tr><w:trPr><w:cantSplit/>%s</w:trPr>", head ? "<w:tblHeader/>" : "");
+		for (size_t c = 0; c < ncols; c++)
+			docx_cell(x, c < b->nspans ? &b->spans[c] : NULL, width[c], head || b->level == 1);
+		buf_appends(&x->body, "</w:tr>\n");
+	}
+	buf_appends(&x->body, "</w:tbl>\n");
+	free(rel);
+	free(width);
+	return end;
+}
+
 /* A paragraph of plain text (title, date, annex). */
 static void docx_plain(struct docx *x, const char *style, const char *jc, const char *text)
 {
@@ -215,10 +271,16 @@ static void docx_body(struct docx *x)
 		docx_plain(x, "Title", "center", d->title);
 	if (d->date && *d->date)
 		docx_plain(x, "Subtitle", "center", d->date);
-	for (size_t i = 0; i < d->nblocks; i++)
-		docx_block(x, &d->blocks[i]);
+	for (size_t i = 0; i < d->nblocks;) {
+		if (d->blocks[i].type == DOC_ROW) {
+			i = docx_table(x, i);
+			continue;
+		}
+		docx_block(x, &d->blocks[i++]);
+	}
 	docx_annex(x);
-	if (!x->body.len) /* Word wants a paragraph before the section's properties */
+	/* Word wants a paragraph before the section's properties, and a table cannot be last. */
+	if (!x->body.len || (d->nblocks && d->blocks[d->nblocks - 1].type == DOC_ROW && !d->nsources))
 		docx_plain(x, NULL, NULL, "");
 }
 
@@ -290,6 +352,7 @@ int export_docx(const struct doc *d, struct buf *out, struct err *e)
 
 	data = office_template_data(d);
 	json_object_set_new(data, "levels", docx_levels());
+	json_object_set_new(data, "landscape", json_boolean(d->landscape));
 	office_data_set_raw(data, "body", x.body.data, x.body.len);
 	buf_release(&x.body);
 	office_data_set_raw(data, "notes", x.notes.data, x.notes.len);

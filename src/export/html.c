@@ -7,6 +7,10 @@
  * right (<bdi dir="ltr">): by the Unicode bidi algorithm, digits after an Arabic word are
  * "Arabic numbers" that "-" and "%" do not join, so browsers would show "431-22-2" and
  * "%30" (checked with Chromium).
+ *
+ * Tables: <table> with the header rows in <thead> (<th scope="col">, repeated on each
+ * printed page by browsers) and the others in <tbody>; a landscape document asks for
+ * "A4 landscape" pages.
  */
 #include "export/doc.h"
 
@@ -43,6 +47,11 @@ static const char html_style[] =
     "sup a { text-decoration: none }\n"
     ".annex { margin-block-start: 2em; font-size: .92em }\n"
     ".annex li:target { background: #fff6cc }\n"
+    "table { border-collapse: collapse; width: 100%; margin-block: 0 1em; font-size: .9em; line-height: 1.4 }\n"
+    "th, td { border: .5pt solid #404040; padding: .2em .4em; text-align: start; vertical-align: top }\n"
+    "th { background: #e4e9f0 }\n"
+    "tr { break-inside: avoid; page-break-inside: avoid }\n"
+    "thead { display: table-header-group }\n"
     "@media print { body { max-width: none; padding: 0 } a { color: inherit } }\n";
 
 enum { ESC_PLAIN = 0, ESC_BREAKS = 1, ESC_NUMBERS = 2 };
@@ -189,12 +198,50 @@ static void html_item(const struct doc *d, const struct doc_block *b, struct htm
 	html_spans(d, b, cite_count, out);
 }
 
+/* The table of blocks [i, end): returns end. */
+static size_t html_table(const struct doc *d, size_t i, int *cite_count, struct buf *out)
+{
+	size_t end = i, header = 0, ncols = doc_table(d, i, &end, &header);
+	buf_appends(out, "<table>\n");
+	for (size_t k = i; k < end; k++) {
+		const struct doc_block *b = &d->blocks[k];
+		int head = k - i < header;
+		if (k == i)
+			buf_appends(out, head ? "<thead>\n" : "<tbody>\n");
+		else if (k - i == header)
+			buf_appends(out, "</thead>\n<tbody>\n");
+		buf_appends(out, "<tr>");
+		for (size_t c = 0; c < ncols; c++) {
+			struct doc_block cell = {DOC_PARAGRAPH, 0, 0, NULL, 0, 0};
+			if (c < b->nspans) {
+				cell.spans = &b->spans[c];
+				cell.nspans = 1;
+			}
+			buf_appends(out, head ? "<th scope=\"col\">" : b->level == 1 ? "<th scope=\"row\">" : "<td>");
+			html_spans(d, &cell, cite_count, out);
+			buf_appends(out, head || b->level == 1 ? "</th>" : "</td>");
+		}
+		buf_appends(out, "</tr>\n");
+	}
+	buf_appends(out, header == end - i ? "</thead>\n</table>\n" : "</tbody>\n</table>\n");
+	return end;
+}
+
 static void html_body(const struct doc *d, int *cite_count, struct buf *out)
 {
 	struct html_lists lists = {{NULL}, 0};
 	int quote = 0;
 	for (size_t i = 0; i < d->nblocks; i++) {
 		const struct doc_block *b = &d->blocks[i];
+		if (b->type == DOC_ROW) {
+			lists_close_to(&lists, 0, out);
+			if (quote) {
+				buf_appends(out, "</blockquote>\n");
+				quote = 0;
+			}
+			i = html_table(d, i, cite_count, out) - 1;
+			continue;
+		}
 		if (b->type == DOC_BULLET || b->type == DOC_NUMBERED) {
 			if (quote) {
 				buf_appends(out, "</blockquote>\n");
@@ -251,7 +298,8 @@ int export_html(const struct doc *d, struct buf *out, struct err *e)
 	buf_appends(&h, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
 	buf_appends(&h, "<meta name=\"generator\" content=\"Asurif\">\n<title>");
 	html_escapes(&h, d->title, 0);
-	buf_appendf(&h, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", html_style);
+	buf_appendf(&h, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", html_style,
+	            d->landscape ? "@page { size: A4 landscape }\nbody { max-width: 68rem }\n" : "");
 	if (d->organisation && *d->organisation) {
 		buf_appends(&h, "<header>");
 		html_escapes(&h, d->organisation, d->rtl ? ESC_NUMBERS : 0);

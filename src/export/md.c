@@ -5,6 +5,9 @@
  * start of a line, so are "-", "+", "=" and the "." or ")" after a number; a newline inside
  * a block is a hard line break ("\" at the end of the line) and the next line starts without
  * spaces (four would make code). Citation marks are "[n]", the annex a numbered list.
+ * A table is a pipe table (GitHub's extension): one line per row, "|" escaped in cells,
+ * a line break a space; a table without a header row gets an empty one, as the syntax
+ * requires.
  */
 #include "export/doc.h"
 
@@ -161,6 +164,37 @@ static void md_line(struct buf *out, const char *first, const char *s, int oneli
 	md_block(out, &b, first, "", oneline);
 }
 
+/* One row of a pipe table: "| a | b |" and a newline. */
+static void md_row(struct buf *out, const struct doc_block *b, size_t ncols)
+{
+	buf_appendc(out, '|');
+	for (size_t c = 0; c < ncols; c++) {
+		struct md_writer w = {out, "", 1, 0, 0, 0, 0, 0};
+		buf_appendc(out, ' ');
+		if (c < b->nspans && b->spans[c].text)
+			md_span(&w, &b->spans[c]);
+		buf_appends(out, " |");
+	}
+	buf_appendc(out, '\n');
+}
+
+/* The table of blocks [i, end), after a blank line: returns end. */
+static size_t md_table(const struct doc *d, size_t i, struct buf *out)
+{
+	size_t end = i, header = 0, ncols = doc_table(d, i, &end, &header);
+	static const struct doc_block empty = {DOC_ROW, 1, 0, NULL, 0, 0};
+	if (!ncols)
+		return end;
+	md_row(out, header ? &d->blocks[i] : &empty, ncols);
+	buf_appendc(out, '|');
+	for (size_t c = 0; c < ncols; c++)
+		buf_appends(out, " --- |");
+	buf_appendc(out, '\n');
+	for (size_t k = i + (header ? 1 : 0); k < end; k++)
+		md_row(out, &d->blocks[k], ncols);
+	return end;
+}
+
 static int is_item(const struct doc_block *b)
 {
 	return b && (b->type == DOC_BULLET || b->type == DOC_NUMBERED);
@@ -177,6 +211,14 @@ static void md_body(const struct doc *d, struct buf *out)
 	for (size_t i = 0; i < d->nblocks; i++) {
 		const struct doc_block *b = &d->blocks[i];
 		size_t mark = out->len;
+		if (b->type == DOC_ROW) {
+			if (prev)
+				buf_appendc(out, '\n');
+			i = md_table(d, i, out) - 1;
+			depth = 0;
+			prev = b;
+			continue;
+		}
 		int oneline = 0, level = 0;
 		first[0] = cont[0] = '\0';
 		if (is_item(b)) {

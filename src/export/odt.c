@@ -10,6 +10,11 @@
  * A line broken by hand in a justified paragraph is not stretched to the margins
  * (LibreOffice's DoNotJustifyLinesWithManualBreak, in settings.xml).
  *
+ * Tables (consecutive DOC_ROW blocks): a table:table the width of the text area, its
+ * header rows in table:table-header-rows (repeated on each page), rows kept whole
+ * (fo:keep-together), columns from doc_table_widths, written right to left ("rl-tb") in a
+ * right-to-left document; its column styles are automatic styles of content.xml.
+ *
  * OpenDocument collapses runs of white space, so a space that follows another space (or
  * opens a paragraph, or follows a tab or line break) is written <text:s/>.
  */
@@ -30,6 +35,8 @@ struct odt {
 	int rtl;
 	struct buf body; /* the paragraphs of content.xml */
 	struct buf line; /* scratch: a source line */
+	struct buf table_styles; /* automatic styles of the tables' columns */
+	int ntables;
 	int nnotes;
 	int space;                /* the paragraph is empty so far or ends with white space */
 	int depth;                /* lists open: each has one item open */
@@ -210,6 +217,69 @@ static void odt_block(struct odt *x, const struct doc_block *b)
 	buf_appends(&x->body, "</text:p>\n");
 }
 
+/* A length in centimetres with two decimals, without locale-dependent printf. */
+static void odt_cm(struct buf *o, double cm)
+{
+	int h = (int)(cm * 100 + 0.5);
+	buf_appendf(o, "%d.%02dcm", h / 100, h % 100);
+}
+
+static void odt_cell(struct odt *x, const struct doc_span *s, int header)
+{
+	buf_appendf(&x->body, "<table:table-cell table:style-name=\"%s\" office:value-type=\"string\">",
+	            header ? "TblHead" : "TblCell");
+	odt_para_open(x, header ? "Table_20_Heading" : "Table_20_Contents");
+	if (s && s->text) {
+		unsigned st = s->style & (DOC_BOLD | DOC_ITALIC);
+		if (st)
+			buf_appendf(&x->body, "<text:span text:style-name=\"T%u\">", st);
+		odt_text(x, &x->body, s->text, strlen(s->text));
+		if (st)
+			buf_appends(&x->body, "</text:span>");
+	}
+	buf_appends(&x->body, "</text:p></table:table-cell>");
+}
+
+/* The table of blocks [i, end): returns end. */
+static size_t odt_table(struct odt *x, size_t i)
+{
+	const struct doc *d = x->d;
+	size_t end = i, header = 0, ncols = doc_table(d, i, &end, &header);
+	double *rel = xcalloc(ncols ? ncols : 1, sizeof(*rel));
+	const double total = d->landscape ? 29.7 - 5 : 21 - 5; /* the text area, in cm */
+	int n = ++x->ntables;
+
+	doc_table_widths(d, i, end, ncols, total / 0.212, rel); /* a character: 6 pt */
+	struct buf *st = &x->table_styles;
+	buf_appendf(st, "<style:style style:name=\"Tbl%d\" style:family=\"table\"><style:table-properties style:width=\"", n);
+	odt_cm(st, total);
+	buf_appendf(st, "\" table:align=\"margins\" fo:margin-top=\"0.2cm\" fo:margin-bottom=\"0.3cm\" "
+	                "style:writing-mode=\"%s\"/></style:style>\n", x->rtl ? "rl-tb" : "lr-tb");
+	for (size_t c = 0; c < ncols; c++) {
+		buf_appendf(st, "<style:style style:name=\"Tbl%d.C%zu\" style:family=\"table-column\">"
+		                "<style:table-column-properties style:column-width=\"", n, c + 1);
+		odt_cm(st, rel[c] * total);
+		buf_appendf(st, "\" style:rel-column-width=\"%d*\"/></style:style>\n", (int)(rel[c] * 10000 + 0.5));
+	}
+	buf_appendf(&x->body, "<table:table table:name=\"Table%d\" table:style-name=\"Tbl%d\">", n, n);
+	for (size_t c = 0; c < ncols; c++)
+		buf_appendf(&x->body, "<table:table-column table:style-name=\"Tbl%d.C%zu\"/>", n, c + 1);
+	for (size_t k = i; k < end; k++) {
+		const struct doc_block *b = &d->blocks[k];
+		if (k == i && header)
+			buf_appends(&x->body, "<table:table-header-rows>");
+		buf_appends(&x->body, "<table:table-row table:style-name=\"TblRow\">");
+		for (size_t c = 0; c < ncols; c++)
+			odt_cell(x, c < b->nspans ? &b->spans[c] : NULL, k - i < header || b->level == 1);
+		buf_appends(&x->body, "</table:table-row>\n");
+		if (header && k - i + 1 == header)
+			buf_appends(&x->body, "</table:table-header-rows>\n");
+	}
+	buf_appends(&x->body, "</table:table>\n");
+	free(rel);
+	return end;
+}
+
 static void odt_plain(struct odt *x, const char *style, const char *text)
 {
 	odt_para_open(x, style);
@@ -243,8 +313,14 @@ static void odt_body(struct odt *x)
 		odt_plain(x, "Title", d->title);
 	if (d->date && *d->date)
 		odt_plain(x, "Subtitle", d->date);
-	for (size_t i = 0; i < d->nblocks; i++)
-		odt_block(x, &d->blocks[i]);
+	for (size_t i = 0; i < d->nblocks;) {
+		if (d->blocks[i].type == DOC_ROW) {
+			odt_lists_close(x, 0);
+			i = odt_table(x, i);
+			continue;
+		}
+		odt_block(x, &d->blocks[i++]);
+	}
 	odt_lists_close(x, 0);
 	odt_annex(x);
 	if (!x->body.len)
@@ -303,6 +379,17 @@ int export_odt(const struct doc *d, struct buf *out, struct err *e)
 	json_object_set_new(data, "levels", odt_levels());
 	json_object_set_new(data, "writing_mode", json_string(d->rtl ? "rl-tb" : "lr-tb"));
 	json_object_set_new(data, "align_start", json_string(d->rtl ? "end" : "start"));
+	json_object_set_new(data, "landscape", json_boolean(d->landscape));
+	if (x.ntables)
+		buf_appends(&x.table_styles,
+		            "<style:style style:name=\"TblRow\" style:family=\"table-row\"><style:table-row-properties "
+		            "fo:keep-together=\"always\"/></style:style>\n"
+		            "<style:style style:name=\"TblCell\" style:family=\"table-cell\"><style:table-cell-properties "
+		            "fo:padding=\"0.08cm\" fo:border=\"0.5pt solid #404040\"/></style:style>\n"
+		            "<style:style style:name=\"TblHead\" style:family=\"table-cell\"><style:table-cell-properties "
+		            "fo:background-color=\"#e4e9f0\" fo:padding=\"0.08cm\" fo:border=\"0.5pt solid #404040\"/>"
+		            "</style:style>\n");
+	office_data_set_raw(data, "table_styles", x.table_styles.data, x.table_styles.len);
 	office_data_set_raw(data, "body", x.body.data, x.body.len);
 	buf_release(&x.body);
 	office_data_set_raw(data, "header", header.data, header.len);
@@ -324,6 +411,7 @@ cleanup:
 	json_decref(data);
 	buf_release(&x.body);
 	buf_release(&x.line);
+	buf_release(&x.table_styles);
 	buf_release(&header);
 	buf_release(&footer);
 	buf_release(&part);

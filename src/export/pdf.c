@@ -9,6 +9,13 @@
  * (pdftotext, and our own ingest) reads such files with words cut apart and lines mixed.
  * Written left to right, like LibreOffice writes them, they come back in reading order.
  *
+ * Tables (consecutive DOC_ROW blocks): each row is one block of one "line" as tall as its
+ * tallest cell, so pages are cut between rows, never inside one. Column widths come from
+ * the cells' measured text: every column gets at least its longest word, then what its
+ * longest cell asks as far as the text width allows; room left over is shared evenly. The
+ * header rows are drawn again at the top of each page the table continues on. In a
+ * right-to-left document the first column is on the right.
+ *
  * Threads: fontconfig is initialised once (pthread_once); each thread uses its own pango
  * font map (pango_cairo_font_map_get_default() is per thread and kept for the thread's
  * life, so fonts are loaded once per thread); everything else belongs to one call.
@@ -27,15 +34,18 @@
 #include "base/utf8.h"
 #include "base/banned.h"
 
-#define PAGE_W      595.28 /* A4 in points */
-#define PAGE_H      841.89
-#define MARGIN      70.87 /* 2.5 cm */
-#define BODY_TOP    MARGIN
-#define BODY_BOTTOM (PAGE_H - MARGIN)
-#define BODY_W      (PAGE_W - 2 * MARGIN)
-#define HEADER_TOP  36.0 /* the organisation's name */
-#define RULE_Y      (MARGIN - 14.0)
-#define FOOTER_TOP  (PAGE_H - MARGIN + 24.0)
+#define A4_SHORT       595.28 /* A4 in points */
+#define A4_LONG        841.89
+#define PAGE_W(j)      ((j)->d->landscape ? A4_LONG : A4_SHORT)
+#define PAGE_H(j)      ((j)->d->landscape ? A4_SHORT : A4_LONG)
+#define MARGIN         70.87 /* 2.5 cm */
+#define BODY_TOP       MARGIN
+#define BODY_BOTTOM(j) (PAGE_H(j) - MARGIN)
+#define BODY_W(j)      (PAGE_W(j) - 2 * MARGIN)
+#define HEADER_TOP     36.0 /* the organisation's name */
+#define RULE_Y         (MARGIN - 14.0)
+#define FOOTER_TOP(j)  (PAGE_H(j) - MARGIN + 24.0)
+#define CELL_PAD       3.0 /* inside a table's cells */
 #define INDENT      24.0 /* list items, per level */
 #define QUOTE_IN    24.0
 #define MARKER_GAP  5.0
@@ -49,6 +59,13 @@ enum pdf_kind {
 	PDF_PARAGRAPH,
 	PDF_ITEM,
 	PDF_QUOTE,
+	PDF_ROW,
+};
+
+/* A table's columns on the page. */
+struct pdf_table {
+	size_t ncols;
+	double *x, *w; /* left edge and width of each column, in points */
 };
 
 /* One line of a layout, in the layout's coordinates (pango units). */
@@ -70,7 +87,15 @@ struct pdf_block {
 	double before, after;
 	int keep_with_next;
 	double r, g, b; /* text colour */
+	/* PDF_ROW: one layout per column (NULL for a missing cell), its table, whether it is a
+	   header row, and the header row to draw first on a new page (or NO_REPEAT) */
+	PangoLayout **cells;
+	size_t table;
+	int header;
+	size_t repeat;
 };
+
+#define NO_REPEAT ((size_t)-1)
 
 /* Lines [from, to) of a block, placed on a page: page y = layout y (points) + dy. */
 struct pdf_piece {
@@ -90,6 +115,8 @@ struct pdf_job {
 	size_t nblocks, ablocks;
 	struct pdf_piece *pieces;
 	size_t npieces, apieces;
+	struct pdf_table *tables;
+	size_t ntables, atables;
 	int pages;
 	/* scratch for drawing runs */
 	cairo_glyph_t *glyphs;
@@ -275,7 +302,7 @@ static void block_plain(struct pdf_job *j, enum pdf_kind kind, const char *s, do
 	PangoAttrList *attrs = pango_attr_list_new();
 	struct pdf_block *b = block_add(j, kind);
 	text_append(&t, s, strlen(s), 1);
-	b->layout = layout_new(j, size, bold, BODY_W, j->d->rtl ? 1.2 : 0);
+	b->layout = layout_new(j, size, bold, BODY_W(j), j->d->rtl ? 1.2 : 0);
 	if (centre)
 		pango_layout_set_alignment(b->layout, PANGO_ALIGN_CENTER);
 	layout_set(b->layout, &t, attrs);
@@ -299,7 +326,7 @@ static void block_body(struct pdf_job *j, const struct doc_block *db)
 {
 	struct buf t = BUF_INIT;
 	PangoAttrList *attrs = pango_attr_list_new();
-	double size = j->size, width = BODY_W, indent = 0;
+	double size = j->size, width = BODY_W(j), indent = 0;
 	int bold = 0;
 	enum pdf_kind kind = PDF_PARAGRAPH;
 	struct pdf_block *b;
@@ -322,10 +349,11 @@ static void block_body(struct pdf_job *j, const struct doc_block *db)
 		indent = QUOTE_IN;
 		break;
 	case DOC_PARAGRAPH:
+	case DOC_ROW: /* tables are laid out by block_table */
 		break;
 	}
 	b = block_add(j, kind);
-	width = BODY_W - (kind == PDF_QUOTE ? 2 * indent : indent);
+	width = BODY_W(j) - (kind == PDF_QUOTE ? 2 * indent : indent);
 	/* The indent is on the start side: the right in a right-to-left document. */
 	b->x = MARGIN + (kind == PDF_QUOTE ? indent : j->d->rtl ? 0 : indent);
 	spans_text(db, size, &t, attrs);
@@ -374,16 +402,135 @@ static void block_annex(struct pdf_job *j)
 		doc_source_line(j->d, &j->d->sources[i], &line);
 		text_append(&t, buf_str(&line), line.len, 1);
 		b->x = MARGIN + (j->d->rtl ? 0 : INDENT);
-		b->layout = layout_new(j, size, 0, BODY_W - INDENT, j->spacing);
+		b->layout = layout_new(j, size, 0, BODY_W(j) - INDENT, j->spacing);
 		layout_set(b->layout, &t, attrs);
 		pango_attr_list_unref(attrs);
 		block_measure(b);
 		b->after = j->size * 0.4;
 		snprintf(num, sizeof(num), "%zu.", i + 1);
-		block_marker(j, b, num, size, BODY_W - INDENT);
+		block_marker(j, b, num, size, BODY_W(j) - INDENT);
 	}
 	buf_release(&line);
 	buf_release(&t);
+}
+
+/* Natural width of a layout without wrapping, and the width of its longest word (points). */
+static void cell_widths(PangoLayout *l, double *natural, double *word)
+{
+	PangoRectangle r;
+	pango_layout_set_width(l, -1);
+	pango_layout_get_extents(l, NULL, &r);
+	*natural = PT(r.width);
+	/* Cut at every word: the widest line is the longest word. */
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+	pango_layout_set_width(l, 1);
+	*word = 0;
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	do {
+		pango_layout_iter_get_line_extents(it, NULL, &r);
+		if (PT(r.width) > *word)
+			*word = PT(r.width);
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+}
+
+/* The table of blocks [i, end) of the document: one PDF_ROW block per row. Returns end. */
+static size_t block_table(struct pdf_job *j, size_t i)
+{
+	const struct doc *d = j->d;
+	size_t end = i, header = 0, ncols = doc_table(d, i, &end, &header);
+	size_t first = j->nblocks, nrows = end - i, header_block = NO_REPEAT;
+	double size = j->size * 0.8, avail = BODY_W(j);
+	double *want = xcalloc(ncols + 1, sizeof(*want)), *word = xcalloc(ncols + 1, sizeof(*word));
+	struct buf t = BUF_INIT;
+
+	j->tables = xgrow(j->tables, &j->atables, j->ntables + 1, sizeof(*j->tables));
+	struct pdf_table *tb = &j->tables[j->ntables++];
+	tb->ncols = ncols;
+	tb->x = xcalloc(ncols + 1, sizeof(*tb->x));
+	tb->w = xcalloc(ncols + 1, sizeof(*tb->w));
+	for (size_t k = 0; k < ncols; k++)
+		want[k] = word[k] = 2 * CELL_PAD + size; /* an empty column stays visible */
+
+	/* Lay out every cell unwrapped, measuring what each column asks. */
+	for (size_t r = 0; r < nrows; r++) {
+		const struct doc_block *db = &d->blocks[i + r];
+		struct pdf_block *b = block_add(j, PDF_ROW);
+		b->header = r < header || db->level == 1;
+		b->table = j->ntables - 1;
+		b->repeat = NO_REPEAT;
+		b->cells = xcalloc(ncols + 1, sizeof(*b->cells));
+		for (size_t c = 0; c < ncols && c < db->nspans; c++) {
+			const struct doc_span *sp = &db->spans[c];
+			PangoAttrList *attrs = pango_attr_list_new();
+			double natural = 0, longest = 0;
+			buf_reset(&t);
+			if (sp->text)
+				text_append(&t, sp->text, strlen(sp->text), 1);
+			if (sp->style & DOC_BOLD)
+				attr_add(attrs, pango_attr_weight_new(PANGO_WEIGHT_BOLD), 0, t.len);
+			if (sp->style & DOC_ITALIC)
+				attr_add(attrs, pango_attr_style_new(PANGO_STYLE_ITALIC), 0, t.len);
+			b->cells[c] = layout_new(j, size, b->header, -1, 0);
+			layout_set(b->cells[c], &t, attrs);
+			pango_attr_list_unref(attrs);
+			cell_widths(b->cells[c], &natural, &longest);
+			if (natural + 2 * CELL_PAD > want[c])
+				want[c] = natural + 2 * CELL_PAD;
+			if (longest + 2 * CELL_PAD > word[c])
+				word[c] = longest + 2 * CELL_PAD;
+		}
+	}
+	/* A column left empty in every body row is for the hand: room for DOC_HAND_CHARS characters. */
+	for (size_t c = 0; c < ncols; c++) {
+		int filled = 0;
+		for (size_t r = header; r < nrows && !filled; r++) {
+			const struct doc_block *db = &d->blocks[i + r];
+			filled = db->level == 0 && c < db->nspans && db->spans[c].text && *db->spans[c].text;
+		}
+		if (!filled && word[c] < DOC_HAND_CHARS * size * 0.5)
+			want[c] = word[c] = DOC_HAND_CHARS * size * 0.5;
+	}
+	doc_table_fit(avail, ncols, want, word, tb->w);
+	/* Columns from the start side: the right in a right-to-left document. */
+	double edge = d->rtl ? MARGIN + avail : MARGIN;
+	for (size_t c = 0; c < ncols; c++) {
+		tb->x[c] = d->rtl ? edge - tb->w[c] : edge;
+		edge += d->rtl ? -tb->w[c] : tb->w[c];
+	}
+
+	/* Wrap each cell to its column; a row is as tall as its tallest cell. */
+	for (size_t r = 0; r < nrows; r++) {
+		struct pdf_block *b = &j->blocks[first + r];
+		int tallest = (int)(size * PANGO_SCALE);
+		for (size_t c = 0; c < ncols; c++) {
+			int cw = 0, ch = 0;
+			if (!b->cells[c])
+				continue;
+			pango_layout_set_width(b->cells[c], (int)((tb->w[c] - 2 * CELL_PAD) * PANGO_SCALE));
+			pango_layout_get_size(b->cells[c], &cw, &ch);
+			if (ch > tallest)
+				tallest = ch;
+		}
+		b->lines = xcalloc(1, sizeof(*b->lines));
+		b->nlines = 1;
+		b->lines[0].bottom = tallest + (int)(2 * CELL_PAD * PANGO_SCALE);
+		if (b->header && r < header) {
+			b->keep_with_next = r + 1 < nrows;
+			header_block = first + r;
+		} else {
+			b->repeat = header ? header_block : NO_REPEAT;
+		}
+	}
+	if (nrows) {
+		j->blocks[first].before = j->size * 0.3;
+		j->blocks[first + nrows - 1].after = j->size * 0.7;
+	}
+	free(want);
+	free(word);
+	buf_release(&t);
+	return end;
 }
 
 static double lines_height(const struct pdf_block *b, int from, int to)
@@ -407,7 +554,7 @@ static void piece_add(struct pdf_job *j, size_t block, int from, int to, int pag
  */
 static void paginate(struct pdf_job *j)
 {
-	const double room = BODY_BOTTOM - BODY_TOP;
+	const double room = BODY_BOTTOM(j) - BODY_TOP;
 	double y = BODY_TOP;
 	int page = 0, heading_page = -1;
 	for (size_t i = 0; i < j->nblocks; i++) {
@@ -428,14 +575,20 @@ static void paginate(struct pdf_job *j)
 			    n->before +
 			    (h + n->before + whole <= room ? whole : lines_height(n, 0, n->nlines < 2 ? n->nlines : 2));
 		}
-		if (y + need > BODY_BOTTOM && y > BODY_TOP) {
+		if (y + need > BODY_BOTTOM(j) && y > BODY_TOP) {
 			page++;
 			y = BODY_TOP;
+			if (b->repeat != NO_REPEAT) {
+				/* the table's header row again, at the top of the page */
+				const struct pdf_block *hb = &j->blocks[b->repeat];
+				piece_add(j, b->repeat, 0, hb->nlines, page, y);
+				y += lines_height(hb, 0, hb->nlines);
+			}
 		}
 		int from = 0;
 		while (from < b->nlines) {
 			int to = from;
-			while (to < b->nlines && y + lines_height(b, from, to + 1) <= BODY_BOTTOM)
+			while (to < b->nlines && y + lines_height(b, from, to + 1) <= BODY_BOTTOM(j))
 				to++;
 			if (to == from)
 				to = from + 1; /* a line taller than a page: it overflows */
@@ -542,13 +695,13 @@ static void layout_draw(struct pdf_job *j, cairo_t *cr, PangoLayout *layout, dou
 static void page_frame(struct pdf_job *j, cairo_t *cr, PangoLayout *header, int page)
 {
 	char label[64];
-	PangoLayout *footer = layout_new(j, j->size * 0.75, 0, BODY_W, 0);
+	PangoLayout *footer = layout_new(j, j->size * 0.75, 0, BODY_W(j), 0);
 	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
 	if (header)
 		layout_draw(j, cr, header, MARGIN, HEADER_TOP);
 	cairo_set_line_width(cr, 0.5);
 	cairo_move_to(cr, MARGIN, RULE_Y);
-	cairo_line_to(cr, PAGE_W - MARGIN, RULE_Y);
+	cairo_line_to(cr, PAGE_W(j) - MARGIN, RULE_Y);
 	cairo_stroke(cr);
 	struct buf t = BUF_INIT;
 	if (j->d->page_label)
@@ -558,14 +711,39 @@ static void page_frame(struct pdf_job *j, cairo_t *cr, PangoLayout *header, int 
 	buf_appends(&t, label);
 	pango_layout_set_alignment(footer, PANGO_ALIGN_CENTER);
 	pango_layout_set_text(footer, buf_str(&t), (int)t.len);
-	layout_draw(j, cr, footer, MARGIN, FOOTER_TOP);
+	layout_draw(j, cr, footer, MARGIN, FOOTER_TOP(j));
 	buf_release(&t);
 	g_object_unref(footer);
+}
+
+/* A table row: the header's shading, each cell's frame, then the text. */
+static void row_draw(struct pdf_job *j, cairo_t *cr, const struct pdf_block *b, double top)
+{
+	const struct pdf_table *tb = &j->tables[b->table];
+	double h = PT(b->lines[0].bottom);
+	for (size_t c = 0; c < tb->ncols; c++) {
+		cairo_rectangle(cr, tb->x[c], top, tb->w[c], h);
+		if (b->header) {
+			cairo_set_source_rgb(cr, 0.894, 0.914, 0.941);
+			cairo_fill_preserve(cr);
+		}
+		cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+		cairo_set_line_width(cr, 0.5);
+		cairo_stroke(cr);
+	}
+	cairo_set_source_rgb(cr, b->r, b->g, b->b);
+	for (size_t c = 0; c < tb->ncols; c++)
+		if (b->cells[c])
+			layout_draw(j, cr, b->cells[c], tb->x[c] + CELL_PAD, top + CELL_PAD);
 }
 
 static void piece_draw(struct pdf_job *j, cairo_t *cr, const struct pdf_piece *p)
 {
 	const struct pdf_block *b = &j->blocks[p->block];
+	if (b->kind == PDF_ROW) {
+		row_draw(j, cr, b, p->dy);
+		return;
+	}
 	cairo_set_source_rgb(cr, b->r, b->g, b->b);
 	for (int i = p->from; i < p->to; i++)
 		line_draw(j, cr, b->layout, &b->lines[i], b->x, p->dy + PT(b->lines[i].baseline));
@@ -603,12 +781,25 @@ static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsign
 static void job_release(struct pdf_job *j)
 {
 	for (size_t i = 0; i < j->nblocks; i++) {
-		g_object_unref(j->blocks[i].layout);
-		if (j->blocks[i].marker)
-			g_object_unref(j->blocks[i].marker);
-		free(j->blocks[i].lines);
+		struct pdf_block *b = &j->blocks[i];
+		if (b->layout)
+			g_object_unref(b->layout);
+		if (b->marker)
+			g_object_unref(b->marker);
+		if (b->cells) {
+			for (size_t c = 0; c < j->tables[b->table].ncols; c++)
+				if (b->cells[c])
+					g_object_unref(b->cells[c]);
+			free(b->cells);
+		}
+		free(b->lines);
 	}
 	free(j->blocks);
+	for (size_t i = 0; i < j->ntables; i++) {
+		free(j->tables[i].x);
+		free(j->tables[i].w);
+	}
+	free(j->tables);
 	free(j->pieces);
 	free(j->glyphs);
 	free(j->clusters);
@@ -665,18 +856,22 @@ int export_pdf(const struct doc *d, struct buf *out, struct err *e)
 		j.blocks[j.nblocks - 1].after = j.size * 1.2;
 		j.blocks[j.nblocks - 1].r = j.blocks[j.nblocks - 1].g = j.blocks[j.nblocks - 1].b = 0.35;
 	}
-	for (size_t i = 0; i < d->nblocks; i++)
-		block_body(&j, &d->blocks[i]);
+	for (size_t i = 0; i < d->nblocks;) {
+		if (d->blocks[i].type == DOC_ROW)
+			i = block_table(&j, i);
+		else
+			block_body(&j, &d->blocks[i++]);
+	}
 	if (d->nsources)
 		block_annex(&j);
 	paginate(&j);
 
 	if (d->organisation && *d->organisation) {
 		text_append(&s, d->organisation, strlen(d->organisation), 1);
-		header = layout_new(&j, j.size * 0.75, 0, BODY_W, 0);
+		header = layout_new(&j, j.size * 0.75, 0, BODY_W(&j), 0);
 		pango_layout_set_text(header, buf_str(&s), (int)s.len);
 	}
-	surface = cairo_pdf_surface_create_for_stream(pdf_write, &j, PAGE_W, PAGE_H);
+	surface = cairo_pdf_surface_create_for_stream(pdf_write, &j, PAGE_W(&j), PAGE_H(&j));
 	buf_reset(&s);
 	text_append(&s, d->title ? d->title : "", d->title ? strlen(d->title) : 0, 0);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, buf_str(&s));

@@ -19,6 +19,8 @@ struct hub {
 	struct analyser *an;
 	void *search_cache; /* how many passages each searched word matches (search.c) */
 	void *stats_cache;  /* hub_stats (docs.c) */
+	void *vector_cache; /* the passage vectors in memory (src/ai/vectors.c) */
+	void (*vector_cache_free)(struct hub *h); /* set with vector_cache; hub_close calls it */
 };
 
 /* Creates a workspace in dir (asurif.db, files/, overrides/, keys/). Fine if it exists. */

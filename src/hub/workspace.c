@@ -92,6 +92,8 @@ void hub_close(struct hub *h)
 		return;
 	hub_search_cache_free(h);
 	hub_stats_cache_free(h);
+	if (h->vector_cache_free)
+		h->vector_cache_free(h);
 	db_close(h->db);
 	analyser_free(h->an);
 	free(h->dir);

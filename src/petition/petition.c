@@ -1,12 +1,14 @@
-/* Petitions and their sealed signatures: creation, counts, signing, CSV import and export, withdrawal, purge. */
+/* Petitions and their sealed signatures: creation, counts, signing, CSV and XLSX import, CSV export, withdrawal, purge. */
 #include "petition/petition.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/alloc.h"
 #include "base/fs.h"
@@ -15,6 +17,7 @@
 #include "petition/cin.h"
 #include "petition/rules.h"
 #include "petition/vault.h"
+#include "petition/xlsx_read.h"
 #include "store/db.h"
 #include "territory/territory.h"
 #include "base/banned.h"
@@ -248,6 +251,11 @@ struct signer {
 	enum territory_level level;
 	char territory[24];
 	sqlite3_stmt *commune, *dup, *insert, *seal;
+	sqlite3_stmt *by_digits; /* a commune code typed as digits, prepared on first use */
+	struct {
+		char digits[16], code[24];
+	} digits_seen[8]; /* the last codes found from digits (an import repeats a few communes) */
+	int ndigits_seen;
 	struct buf sealed[N_SEALED];
 	struct buf value[F_NFIELDS]; /* trimmed copies of what is signed; wiped after each signature */
 };
@@ -258,6 +266,7 @@ static void signer_release(struct signer *s)
 	sqlite3_finalize(s->dup);
 	sqlite3_finalize(s->insert);
 	sqlite3_finalize(s->seal);
+	sqlite3_finalize(s->by_digits);
 	for (int i = 0; i < N_SEALED; i++)
 		buf_release(&s->sealed[i]);
 	for (int i = 0; i < F_NFIELDS; i++)
@@ -343,6 +352,42 @@ static int seal_field(struct signer *s, int field, int slot, long long sig_id, s
 	return r;
 }
 
+/*
+ * A commune code written as digits: spreadsheets turn the HCP code's digits without dots
+ * (the census files' code_digits, "015110101" for 01.511.01.01) into a number and drop the
+ * leading zeros. 1 with the dotted code in out when digits (1 to 9 of them, nothing else)
+ * name a commune that way; 0 otherwise.
+ */
+static int commune_from_digits(struct signer *s, const char *digits, char out[24])
+{
+	size_t n = strlen(digits);
+	if (!n || n > 9 || strspn(digits, "0123456789") != n)
+		return 0;
+	for (int i = 0; i < s->ndigits_seen; i++)
+		if (!strcmp(s->digits_seen[i].digits, digits)) {
+			snprintf(out, 24, "%s", s->digits_seen[i].code);
+			return 1;
+		}
+	if (!s->by_digits)
+		s->by_digits = db_prepare(s->db, "SELECT code FROM communes WHERE ltrim(replace(code, '.', ''), '0') = "
+		                                 "ltrim(?, '0') LIMIT 2");
+	sqlite3_stmt *st = s->by_digits;
+	sqlite3_reset(st);
+	db_bind_text(st, 1, digits);
+	int found = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out, 24, "%s", db_text(st, 0));
+		found = sqlite3_step(st) != SQLITE_ROW; /* never two, since the census codes are unique as digits */
+	}
+	sqlite3_reset(st);
+	if (found) {
+		int slot = s->ndigits_seen < 8 ? s->ndigits_seen++ : (int)(randombytes_uniform(8));
+		snprintf(s->digits_seen[slot].digits, sizeof(s->digits_seen[slot].digits), "%s", digits);
+		snprintf(s->digits_seen[slot].code, sizeof(s->digits_seen[slot].code), "%s", out);
+	}
+	return found;
+}
+
 /* What signer_add found besides the new row. */
 struct signed_info {
 	long long id, dup_of, dup_row;
@@ -369,6 +414,12 @@ static int signer_add(struct signer *s, const char *channel, long long sheet, lo
 
 	const char *commune = s->value[F_COMMUNE].len ? s->value[F_COMMUNE].data : NULL;
 	char province[24] = "";
+	char from_digits[24];
+	if (commune && commune_from_digits(s, commune, from_digits)) {
+		vault_buf_wipe(&s->value[F_COMMUNE]);
+		buf_appends(&s->value[F_COMMUNE], from_digits);
+		commune = s->value[F_COMMUNE].data;
+	}
 	if (!commune && s->level != TERRITORY_ANY)
 		return err_set(e, ERR_USAGE, "commune_code is missing (the HCP code of the commune of residence)");
 	if (commune) {
@@ -640,16 +691,6 @@ static const char *csv_field(const struct csv *c, int i)
 	return c->rec.data + c->off[i];
 }
 
-static int csv_blank(const struct csv *c)
-{
-	if (c->nf != 1)
-		return 0;
-	for (size_t i = 0; i < c->len[0]; i++)
-		if (!is_blank((unsigned char)csv_field(c, 0)[i]))
-			return 0;
-	return 1;
-}
-
 /* ---- importing ---- */
 
 void petition_import_report_release(struct petition_import_report *r)
@@ -672,14 +713,157 @@ static void report_row(struct petition_import_report *rep, long long line, int d
 	va_end(ap);
 }
 
+/*
+ * Where an import's rows come from: a CSV file read whole, or the first sheet of an XLSX
+ * workbook read as a stream. Both give rows of text fields; a CSV row is a record starting
+ * on a line, an XLSX row is numbered as in the sheet and its cells are placed by column.
+ */
+struct import_src {
+	const char *path;
+	int xlsx;
+	const char *unit; /* what a row's number counts: "line" or "row" */
+	/* CSV */
+	struct buf file;
+	struct csv c;
+	const char *data;
+	size_t len;
+	/* XLSX */
+	struct xlsx *x;
+	/* the current row */
+	long long where;
+	int nf;
+	const char *field[64];
+	size_t flen[64];
+	const char *bad; /* why the row cannot be read, or NULL */
+};
+
+static void src_release(struct import_src *s)
+{
+	buf_release(&s->c.rec);
+	buf_release(&s->file);
+	xlsx_close(s->x);
+	s->x = NULL;
+}
+
+/* Reads the file and checks its encoding (CSV) or its parts (XLSX); nothing is stored yet. */
+static int src_open(struct import_src *s, const char *path, int xlsx, struct err *e)
+{
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	s->xlsx = xlsx;
+	s->unit = xlsx ? "row" : "line";
+	buf_init(&s->c.rec, 0);
+	if (xlsx)
+		return xlsx_open(path, path, &s->x, e);
+	int r = fs_read_file(path, IMPORT_MAX_BYTES, &s->file, e);
+	if (r)
+		return r;
+	const char *data = s->file.data ? s->file.data : "";
+	size_t len = s->file.len;
+	if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
+	                 ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)))
+		return err_set(e, ERR_ENCODING, "%s: UTF-16 text: save the file as \"CSV UTF-8\"", path);
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		data += 3, len -= 3;
+	size_t bad_line, bad_byte;
+	if (len && utf8_validate(data, len, &bad_line, &bad_byte))
+		return err_set(e, ERR_ENCODING,
+		               "%s, line %zu: not UTF-8 text (Latin-1 or Windows-1256?): save the file as \"CSV UTF-8\"; "
+		               "nothing was imported",
+		               path, bad_line);
+	s->data = data;
+	s->len = len;
+	s->c.p = data;
+	s->c.end = data + len;
+	s->c.line = 1;
+	return 0;
+}
+
+/* The next row into s->where, s->nf, s->field[], s->bad. 1: a row; 0: the end; < 0: an error. */
+static int src_next(struct import_src *s, struct err *e)
+{
+	s->bad = NULL;
+	if (s->xlsx) {
+		const struct xlsx_row *row;
+		int r = xlsx_next(s->x, &row, e);
+		if (r != 1)
+			return r;
+		s->where = row->number;
+		s->nf = row->ncells;
+		for (int i = 0; i < 64; i++) {
+			s->field[i] = row->cell[i];
+			s->flen[i] = row->len[i];
+		}
+		s->bad = row->bad[0] ? row->bad : NULL;
+		return 1;
+	}
+	if (!csv_next(&s->c, &s->where))
+		return 0;
+	s->nf = s->c.nf;
+	for (int i = 0; i < s->nf && i < 64; i++) {
+		s->field[i] = csv_field(&s->c, i);
+		s->flen[i] = s->c.len[i];
+	}
+	s->bad = s->c.bad[0] ? s->c.bad : NULL;
+	return 1;
+}
+
+/* Field i of the row ("" past its end: a sheet leaves trailing empty cells out). */
+static const char *src_field(const struct import_src *s, int i, size_t *n)
+{
+	if (i >= s->nf || i >= 64) {
+		*n = 0;
+		return "";
+	}
+	*n = s->flen[i];
+	return s->field[i];
+}
+
+/* A row with nothing but blanks (CSV: an empty line; XLSX: cells of spaces only). */
+static int src_blank(const struct import_src *s)
+{
+	if (s->bad || (!s->xlsx && s->nf != 1))
+		return 0;
+	for (int i = 0; i < s->nf && i < 64; i++)
+		for (size_t k = 0; k < s->flen[i]; k++)
+			if (!is_blank((unsigned char)s->field[i][k]))
+				return 0;
+	return 1;
+}
+
+/* How messages name column i (0-based): "column 3" in a CSV file, "column C" in a sheet. */
+static void src_column(const struct import_src *s, int i, char out[24])
+{
+	if (s->xlsx) {
+		char letters[8];
+		xlsx_column_name(i, letters);
+		snprintf(out, 24, "column %s", letters);
+	} else {
+		snprintf(out, 24, "column %d", i + 1);
+	}
+}
+
+/* How far the file is read, for the progress callback. */
+static void src_progress(const struct import_src *s, unsigned long long *done, unsigned long long *total)
+{
+	if (s->xlsx) {
+		xlsx_progress(s->x, done, total);
+	} else {
+		*done = (unsigned long long)(s->c.p - s->data);
+		*total = (unsigned long long)s->len;
+	}
+}
+
 /* Maps the header's columns to fields; ERR_FORMAT naming a column that is unknown, repeated or missing. */
-static int read_header(const struct csv *c, json_t *columns, const char *rule, int map[64], struct err *e)
+static int read_header(const struct import_src *s, json_t *columns, const char *rule, int map[64], struct err *e)
 {
 	int seen[F_NFIELDS] = {0};
-	if (c->bad[0])
-		return err_set(e, ERR_FORMAT, "line 1 (the header): %s", c->bad);
-	if (c->nf > 64)
-		return err_set(e, ERR_FORMAT, "line 1 (the header): %d columns, more than 64", c->nf);
+	char where[48];
+	snprintf(where, sizeof(where), "%s %lld (the header)", s->unit, s->where);
+	if (s->bad)
+		return err_set(e, ERR_FORMAT, "%s: %s", where, s->bad);
+	if (s->nf > 64)
+		return err_set(e, ERR_FORMAT, "%s: %d columns, more than 64", where, s->nf);
 	char *wanted = NULL;
 	{
 		struct buf w = BUF_INIT;
@@ -689,10 +873,10 @@ static int read_header(const struct csv *c, json_t *columns, const char *rule, i
 		wanted = buf_detach(&w);
 	}
 	int r = 0;
-	for (int i = 0; i < c->nf && !r; i++) {
-		char name[64];
-		const char *p = csv_field(c, i);
-		size_t n = c->len[i];
+	for (int i = 0; i < s->nf && !r; i++) {
+		char name[64], col[24];
+		size_t n;
+		const char *p = src_field(s, i, &n);
 		while (n && is_blank((unsigned char)*p))
 			p++, n--;
 		while (n && is_blank((unsigned char)p[n - 1]))
@@ -707,13 +891,12 @@ static int read_header(const struct csv *c, json_t *columns, const char *rule, i
 		size_t k;
 		json_t *x;
 		json_array_foreach(columns, k, x) in_rule |= !strcmp(json_string_value(x), name);
+		src_column(s, i, col);
 		if (f < 0 || (!in_rule && f != F_CONTACT && f != F_SIGNATURE))
-			r = err_set(
-			    e, ERR_FORMAT,
-			    "line 1 (the header), column %d: unknown column \"%s\": the rule set %s asks for %s", i + 1,
-			    name, rule, wanted);
+			r = err_set(e, ERR_FORMAT, "%s, %s: unknown column \"%s\": the rule set %s asks for %s", where, col,
+			            name, rule, wanted);
 		else if (seen[f]++)
-			r = err_set(e, ERR_FORMAT, "line 1 (the header): the column %s is there twice", name);
+			r = err_set(e, ERR_FORMAT, "%s: the column %s is there twice", where, name);
 		else
 			map[i] = f;
 	}
@@ -725,67 +908,46 @@ static int read_header(const struct csv *c, json_t *columns, const char *rule, i
 			break;
 		int f = field_index(json_string_value(x), strlen(json_string_value(x)));
 		if (f >= 0 && f != F_SIGNATURE && f != F_CONTACT && !seen[f])
-			r = err_set(e, ERR_FORMAT,
-			            "line 1 (the header): the column %s is missing (the rule set %s asks for %s)",
+			r = err_set(e, ERR_FORMAT, "%s: the column %s is missing (the rule set %s asks for %s)", where,
 			            json_string_value(x), rule, wanted);
 	}
 	free(wanted);
 	return r;
 }
 
-int petition_import_csv(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
-                        const char *path,
-                        void (*progress)(void *ctx, unsigned long long done, unsigned long long total,
-                                         const char *current),
-                        void *ctx, struct petition_import_report *rep, struct err *e)
+/* The import itself, whatever the file's format: the header, then rows in batches. */
+static int import_rows(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
+                       const char *path, int xlsx,
+                       void (*progress)(void *ctx, unsigned long long done, unsigned long long total,
+                                        const char *current),
+                       void *ctx, struct petition_import_report *rep, struct err *e)
 {
 	memset(rep, 0, sizeof(*rep));
+	rep->unit = xlsx ? "row" : "line";
 	struct signer s;
 	int r = signer_open(db, v, petition_id, &s, e);
 	if (r)
 		return r;
-	struct buf file = BUF_INIT;
 	json_t *columns = NULL;
-	struct csv c;
-	memset(&c, 0, sizeof(c));
-	buf_init(&c.rec, 0);
+	struct import_src src;
 	int in_tx = 0;
 	long long cache_was = 0;
-	if ((r = fs_read_file(path, IMPORT_MAX_BYTES, &file, e)))
-		goto done;
+	unsigned long long done_bytes, total_bytes;
 	if ((r = rule_columns(db, overrides_dir, s.rule, &columns, e)))
 		goto done;
-	const char *data = file.data ? file.data : "";
-	size_t len = file.len;
-	if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
-	                 ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF))) {
-		r = err_set(e, ERR_ENCODING, "%s: UTF-16 text: save the file as \"CSV UTF-8\"", path);
+	if ((r = src_open(&src, path, xlsx, e)))
 		goto done;
-	}
-	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
-		data += 3, len -= 3;
-	size_t bad_line, bad_byte;
-	if (len && utf8_validate(data, len, &bad_line, &bad_byte)) {
-		r = err_set(e, ERR_ENCODING,
-		            "%s, line %zu: not UTF-8 text (Latin-1 or Windows-1256?): save the file as \"CSV UTF-8\"; "
-		            "nothing was imported",
-		            path, bad_line);
-		goto done;
-	}
-	c.p = data;
-	c.end = data + len;
-	c.line = 1;
-	long long line;
-	if (!csv_next(&c, &line)) {
-		r = err_set(e, ERR_EMPTY, "%s: empty file: the first line names the columns", path);
+	if ((r = src_next(&src, e)) <= 0) {
+		if (!r)
+			r = err_set(e, ERR_EMPTY, "%s: empty file: the first %s names the columns", path, src.unit);
 		goto done;
 	}
 	int map[64];
-	if ((r = read_header(&c, columns, s.rule, map, e))) {
+	if ((r = read_header(&src, columns, s.rule, map, e))) {
 		err_prefix(e, "%s", path);
 		goto done;
 	}
-	int ncols = c.nf;
+	int ncols = src.nf;
 
 	/* the duplicate lookups jump around the hash index: keep it in memory (64 MB) while importing */
 	sqlite3_stmt *st = db_prepare(db, "PRAGMA cache_size");
@@ -801,8 +963,10 @@ int petition_import_csv(sqlite3 *db, const struct vault *v, const char *override
 
 	long long batch = 0, pending_added = 0, pending_dups = 0;
 	size_t rows_at_batch = 0;
-	while (csv_next(&c, &line)) {
-		if (csv_blank(&c))
+	const char *unit = src.unit;
+	while ((r = src_next(&src, e)) == 1) {
+		long long line = src.where;
+		if (src_blank(&src))
 			continue;
 		if (!in_tx) {
 			if ((r = db_begin(db, e)))
@@ -810,18 +974,26 @@ int petition_import_csv(sqlite3 *db, const struct vault *v, const char *override
 			in_tx = 1;
 			rows_at_batch = rep->nrows;
 		}
-		if (c.bad[0]) {
+		if (src.bad) {
 			rep->rejected++;
-			report_row(rep, line, 0, "%s", c.bad);
-		} else if (c.nf != ncols) {
+			report_row(rep, line, 0, "%s", src.bad);
+		} else if (!xlsx && src.nf != ncols) {
 			rep->rejected++;
-			report_row(rep, line, 0, "%d fields where the header has %d", c.nf, ncols);
+			report_row(rep, line, 0, "%d fields where the header has %d", src.nf, ncols);
+		} else if (xlsx && src.nf > ncols) {
+			char col[24];
+			src_column(&src, src.nf - 1, col);
+			rep->rejected++;
+			report_row(rep, line, 0, "a value in %s, past the header's %d columns", col, ncols);
 		} else {
 			struct err re = ERR_INIT;
 			int rr = 0;
 			for (int i = 0; i < ncols && !rr; i++)
-				if (map[i] != F_SIGNATURE)
-					rr = take_value(&s.value[map[i]], csv_field(&c, i), c.len[i], map[i], &re);
+				if (map[i] != F_SIGNATURE) {
+					size_t n;
+					const char *p = src_field(&src, i, &n);
+					rr = take_value(&s.value[map[i]], p, n, map[i], &re);
+				}
 			struct signed_info info;
 			if (!rr)
 				rr = signer_add(&s, "import", 0, line, &info, &re);
@@ -830,14 +1002,13 @@ int petition_import_csv(sqlite3 *db, const struct vault *v, const char *override
 				rep->rejected++;
 				report_row(rep, line, 0, "%s", re.msg);
 			} else if (rr) {
-				r = err_set(e, rr, "%s, line %lld: %s", path, line, re.msg);
+				r = err_set(e, rr, "%s, %s %lld: %s", path, unit, line, re.msg);
 				goto done;
 			} else if (info.dup_of) {
 				pending_dups++;
 				if (info.dup_import && info.dup_of > before)
-					report_row(rep, line, 1,
-					           "duplicate: same ID number as line %lld (signature %lld)",
-					           info.dup_row, info.dup_of);
+					report_row(rep, line, 1, "duplicate: same ID number as %s %lld (signature %lld)",
+					           unit, info.dup_row, info.dup_of);
 				else
 					report_row(rep, line, 1, "duplicate: same ID number as signature %lld",
 					           info.dup_of);
@@ -853,10 +1024,15 @@ int petition_import_csv(sqlite3 *db, const struct vault *v, const char *override
 			rep->duplicates += pending_dups;
 			pending_added = pending_dups = 0;
 			batch = 0;
-			if (progress)
-				progress(ctx, (unsigned long long)(c.p - data), (unsigned long long)len, path);
+			if (progress) {
+				src_progress(&src, &done_bytes, &total_bytes);
+				progress(ctx, done_bytes, total_bytes, path);
+			}
 		}
 	}
+	if (r < 0)
+		goto done;
+	r = 0;
 	if (in_tx) {
 		if ((r = db_commit(db, e)))
 			goto done;
@@ -864,8 +1040,10 @@ int petition_import_csv(sqlite3 *db, const struct vault *v, const char *override
 	}
 	rep->added += pending_added;
 	rep->duplicates += pending_dups;
-	if (progress)
-		progress(ctx, (unsigned long long)len, (unsigned long long)len, path);
+	if (progress) {
+		src_progress(&src, &done_bytes, &total_bytes);
+		progress(ctx, total_bytes, total_bytes, path);
+	}
 done:
 	if (in_tx) {
 		/* the batch is lost: forget what it said of its rows */
@@ -879,9 +1057,52 @@ done:
 	}
 	signer_release(&s);
 	json_decref(columns);
-	buf_release(&c.rec);
-	buf_release(&file);
+	src_release(&src);
 	return r;
+}
+
+int petition_import_csv(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
+                        const char *path,
+                        void (*progress)(void *ctx, unsigned long long done, unsigned long long total,
+                                         const char *current),
+                        void *ctx, struct petition_import_report *rep, struct err *e)
+{
+	return import_rows(db, v, overrides_dir, petition_id, path, 0, progress, ctx, rep, e);
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+	return n >= m && !strcasecmp(s + n - m, tail);
+}
+
+int petition_import_file(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
+                         const char *path,
+                         void (*progress)(void *ctx, unsigned long long done, unsigned long long total,
+                                          const char *current),
+                         void *ctx, struct petition_import_report *rep, struct err *e)
+{
+	static const unsigned char ole[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+	memset(rep, 0, sizeof(*rep));
+	unsigned char head[8] = {0};
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return err_set(e, ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+	size_t got = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	if (got >= 4 && !memcmp(head, "PK\x03\x04", 4))
+		return import_rows(db, v, overrides_dir, petition_id, path, 1, progress, ctx, rep, e);
+	if (got == sizeof(ole) && !memcmp(head, ole, sizeof(ole)))
+		return err_set(e, ERR_FORMAT,
+		               "%s: an old Excel 97-2003 file (.xls) or a workbook protected by a password: save it "
+		               "as .xlsx without a password, or as CSV UTF-8; nothing was imported",
+		               path);
+	if (ends_with(path, ".xlsx") || ends_with(path, ".xlsm"))
+		return err_set(e, ERR_FORMAT,
+		               "%s: not an Excel workbook (XLSX): the file holds %s; save it again from the "
+		               "spreadsheet as .xlsx, or as CSV UTF-8; nothing was imported",
+		               path, got ? "text or another kind of file" : "nothing");
+	return import_rows(db, v, overrides_dir, petition_id, path, 0, progress, ctx, rep, e);
 }
 
 /* ---- withdrawal ---- */
@@ -986,8 +1207,8 @@ static void csv_append(struct buf *out, const char *s, size_t n)
 	buf_append(out, "\"", 1);
 }
 
-int petition_export_csv(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
-                        struct buf *out, long long *count, struct err *e)
+int petition_export_rows(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
+                         petition_row_fn fn, void *ctx, long long *count, struct err *e)
 {
 	*count = 0;
 	sqlite3_stmt *st = db_prepare(db, "SELECT rule, purged_at FROM petitions WHERE id = ?");
@@ -1007,51 +1228,75 @@ int petition_export_csv(sqlite3 *db, const struct vault *v, const char *override
 	if (r || (r = rule_columns(db, overrides_dir, rule, &columns, e)))
 		return r;
 	size_t ncols = json_array_size(columns);
-	buf_reset(out);
-	buf_append(out, "\xEF\xBB\xBF", 3);
+	if (ncols > 32)
+		ncols = 32;
+	const char *values[32];
+	size_t lens[32];
+	struct buf plain[32];
 	for (size_t i = 0; i < ncols; i++) {
-		const char *name = json_string_value(json_array_get(columns, i));
-		if (i)
-			buf_append(out, ",", 1);
-		csv_append(out, name, strlen(name));
+		values[i] = json_string_value(json_array_get(columns, i));
+		lens[i] = strlen(values[i]);
+		buf_init(&plain[i], 0);
 	}
-	buf_append(out, "\r\n", 2);
+	r = fn(ctx, 0, values, lens, ncols, e);
 
 	/* columns 1..5 are the sealed fields in F_ order, 6 the commune */
 	st = db_prepare(db, "SELECT id, first_name, last_name, cin, address, contact, commune_code FROM signatures "
 	                    "WHERE petition_id = ? AND withdrawn_at IS NULL AND duplicate_of IS NULL ORDER BY id");
 	sqlite3_bind_int64(st, 1, petition_id);
-	struct buf plain;
-	buf_init(&plain, 0);
 	while (!r && sqlite3_step(st) == SQLITE_ROW) {
 		long long sid = sqlite3_column_int64(st, 0);
 		for (size_t i = 0; i < ncols && !r; i++) {
 			const char *name = json_string_value(json_array_get(columns, i));
 			int f = field_index(name, strlen(name));
-			if (i)
-				buf_append(out, ",", 1);
+			vault_buf_wipe(&plain[i]);
 			if (f == F_COMMUNE) {
-				csv_append(out, db_text(st, 6), strlen(db_text(st, 6)));
+				buf_appends(&plain[i], db_text(st, 6));
 			} else if (f >= 0 && f < N_SEALED && sqlite3_column_type(st, 1 + f) != SQLITE_NULL) {
 				char context[96];
 				snprintf(context, sizeof(context), "signature.%s:%lld:%lld", field_names[f],
 				         petition_id, sid);
 				r = vault_unseal(v, sqlite3_column_blob(st, 1 + f),
-				                 (size_t)sqlite3_column_bytes(st, 1 + f), context, &plain, e);
+				                 (size_t)sqlite3_column_bytes(st, 1 + f), context, &plain[i], e);
 				if (r)
 					err_prefix(e, "signature %lld, %s", sid, field_names[f]);
-				else
-					csv_append(out, plain.data, plain.len);
-				vault_buf_wipe(&plain);
 			}
+			values[i] = plain[i].data ? plain[i].data : "";
+			lens[i] = plain[i].len;
 		}
-		buf_append(out, "\r\n", 2);
-		(*count)++;
+		if (!r)
+			r = fn(ctx, *count + 1, values, lens, ncols, e);
+		if (!r)
+			(*count)++;
 	}
 	sqlite3_finalize(st);
-	vault_buf_wipe(&plain);
+	for (size_t i = 0; i < ncols; i++)
+		vault_buf_wipe(&plain[i]);
 	json_decref(columns);
 	return r;
+}
+
+static int csv_row(void *ctx, long long row, const char *const *values, const size_t *lens, size_t n,
+                   struct err *e)
+{
+	(void)row;
+	(void)e;
+	struct buf *out = ctx;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_append(out, ",", 1);
+		csv_append(out, values[i], lens[i]);
+	}
+	buf_append(out, "\r\n", 2);
+	return 0;
+}
+
+int petition_export_csv(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
+                        struct buf *out, long long *count, struct err *e)
+{
+	buf_reset(out);
+	buf_append(out, "\xEF\xBB\xBF", 3);
+	return petition_export_rows(db, v, overrides_dir, petition_id, csv_row, out, count, e);
 }
 
 /* ---- purge ---- */

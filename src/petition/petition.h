@@ -83,19 +83,20 @@ int petition_sign(sqlite3 *db, const struct vault *v, long long petition_id, con
 
 /* One row of an import that was not simply added. */
 struct petition_import_row {
-	long long line;   /* the line of the file where the row starts */
+	long long line;   /* the line of the file where the row starts (CSV), the row's number in the sheet (XLSX) */
 	int duplicate;    /* 1: stored, marked as a duplicate; 0: rejected, not stored */
 	char reason[256]; /* never holds personal data */
 };
 
 struct petition_import_report {
+	const char *unit; /* what .line counts: "line" (CSV) or "row" (XLSX) */
 	long long added, duplicates, rejected;
 	struct petition_import_row *rows; /* duplicates and rejected rows, in file order */
 	size_t nrows, alloc;
 };
 void petition_import_report_release(struct petition_import_report *r);
 
-/* Rows committed together by petition_import_csv(). */
+/* Rows committed together by an import. */
 #define PETITION_IMPORT_BATCH 1000
 
 /*
@@ -117,6 +118,25 @@ int petition_import_csv(sqlite3 *db, const struct vault *v, const char *override
                         void (*progress)(void *ctx, unsigned long long done, unsigned long long total,
                                          const char *current),
                         void *ctx, struct petition_import_report *rep, struct err *e);
+
+/*
+ * Imports a CSV file or an Excel workbook, told apart by content: a ZIP archive
+ * ("PK\x03\x04") is read as XLSX (its first sheet, xlsx_read.h), anything else as CSV.
+ * The XLSX sheet's first row that holds a cell is the header; rows are reported by their
+ * number in the sheet and its cells by column letter; trailing empty cells may be left out,
+ * a value past the header's columns rejects its row. Numbers come as their digits, and a
+ * commune code typed as digits (the code without dots, leading zeros dropped) is read as the
+ * commune's code; this holds for CSV too. Otherwise as petition_import_csv(), with rep->unit
+ * "row" for XLSX. Errors besides those: ERR_FORMAT for an .xls or password-protected
+ * workbook, a file named .xlsx that is not one, a damaged workbook (the part named);
+ * ERR_TOO_BIG for a workbook unpacking past XLSX_MAX_UNZIPPED. The whole sheet is checked
+ * before any row is stored, so a damaged workbook stores nothing.
+ */
+int petition_import_file(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
+                         const char *path,
+                         void (*progress)(void *ctx, unsigned long long done, unsigned long long total,
+                                          const char *current),
+                         void *ctx, struct petition_import_report *rep, struct err *e);
 
 /*
  * Opens (open = 1) or closes the public signing page of a petition. Opening needs the
@@ -143,6 +163,46 @@ int petition_withdraw(sqlite3 *db, long long sig_id, const char *by, long long *
  */
 int petition_export_csv(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
                         struct buf *out, long long *count, struct err *e);
+
+/*
+ * Called by petition_export_rows() for the header (row 0: the column names) and then for each
+ * signature (row 1, 2...): values[i] is column i's text, NUL-terminated, lens[i] its length.
+ * The values are wiped once it returns. A non-zero return stops the list and is returned.
+ */
+typedef int (*petition_row_fn)(void *ctx, long long row, const char *const *values, const size_t *lens, size_t n,
+                               struct err *e);
+/*
+ * The list petition_export_csv() writes, row by row, for the other formats: the rule set's
+ * signature_columns in their order, values unsealed, without withdrawn signatures or
+ * duplicates, the "signature" column empty. *count is the number of signatures given.
+ * Errors: those of petition_export_csv(), and what fn returns.
+ */
+int petition_export_rows(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
+                         petition_row_fn fn, void *ctx, long long *count, struct err *e);
+
+/*
+ * The same list as petition_export_csv() as an Excel workbook (xlsx_write.c): one sheet with
+ * the header row bold and frozen, every value as text (ID numbers and codes never become
+ * numbers), column widths set, the sheet right to left when lang is "ar", and the title in
+ * the document's properties. The workbook is assembled in a private file of the workspace's
+ * tmp/ folder (mode 0600), overwritten and removed before returning. The caller wipes out.
+ * Errors: those of petition_export_csv(); ERR_IO when the private file cannot be written.
+ */
+int petition_export_xlsx(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
+                         const char *lang, struct buf *out, long long *count, struct err *e);
+
+struct doc;
+/*
+ * The petition's signature list as a document for the exporters of export/doc.h (PDF, DOCX,
+ * ODT): A4 landscape, titled with the petition's title, a short header (to whom it is
+ * addressed, the territory, the procedure, the date printed, the number of signatures),
+ * then a table with a row number and the same columns and rows as petition_export_csv
+ * (list_doc.c), headed in lang ("ar" when NULL or not "fr" or "en"). *out (caller
+ * doc_free, which wipes the personal data) and *count are set on success. The caller
+ * writes the audit entry. Errors as petition_export_csv's.
+ */
+int petition_export_doc(sqlite3 *db, const struct vault *v, const char *overrides_dir, long long petition_id,
+                        const char *lang, struct doc **out, long long *count, struct err *e);
 
 /*
  * Deletes the personal data of a petition whose procedure is over (status closed, refused

@@ -17,6 +17,7 @@ struct web;
 struct route;
 struct MHD_Connection;
 struct MHD_PostProcessor;
+struct web_stream;
 
 struct field {
 	char *name, *value;
@@ -70,6 +71,7 @@ struct req {
 	char *file;        /* respond with this file's bytes instead of out */
 	int cacheable;     /* static: cache for a year */
 	char *flash;       /* a message for the next page (set as a cookie) */
+	struct web_stream *stream; /* respond with what another thread writes (web/stream.h) */
 };
 
 const char *req_query(struct req *r, const char *name);

@@ -40,6 +40,9 @@ int page_admin_user_role(struct req *r);
 int page_admin_user_disable(struct req *r);
 int page_admin_user_enable(struct req *r);
 int page_admin_audit(struct req *r);
+/* pages_ai_settings.c: the language model's settings and the test of the connection */
+int page_admin_ai(struct req *r);
+int page_admin_ai_post(struct req *r);
 
 /* pages_api.c: the JSON API under /api/v1/ (docs/api.md) */
 int api_search(struct req *r);
@@ -121,6 +124,10 @@ int page_petition(struct req *r);
 int page_petition_filing_post(struct req *r);
 int page_petition_decision_post(struct req *r);
 int page_petition_signatures_csv(struct req *r);
+/* pages_petition_import.c: a coordinator's import of a CSV or XLSX file, and the XLSX download */
+int page_petition_import_post(struct req *r);
+int page_petition_signatures_xlsx(struct req *r);
+int page_petition_signatures_doc(struct req *r);
 int page_petitions(struct req *r);
 int page_petition_rules(struct req *r);
 int page_petition_rule_override(struct req *r);
@@ -129,6 +136,13 @@ int page_petition_rule_reset(struct req *r);
 void page_petition_campaign_ctx(struct req *r, json_t *ctx, long long campaign_id);
 /* For the home page: ctx.petition_dates, the legal dates awaiting a decision, soonest first. */
 void page_petition_dates_ctx(struct req *r, json_t *ctx);
+/* pages_dossier.c: the dossier for filing a petition (coordinators; logged) */
+int page_petition_dossier_pdf(struct req *r);
+int page_petition_dossier_zip(struct req *r);
+/* pages_report.c: the network report, its CSV and PDF */
+int page_report(struct req *r);
+int page_report_csv(struct req *r);
+int page_report_pdf(struct req *r);
 /* pages_sign.c: signing a petition online without an account (/p/KEY), withdrawing with the
  * code given then, and the QR code of the signing page for members */
 int page_sign(struct req *r);
@@ -137,4 +151,17 @@ int page_sign_withdraw(struct req *r);
 int page_sign_withdraw_post(struct req *r);
 int page_petition_qr_svg(struct req *r);
 int page_petition_qr_png(struct req *r);
+/* pages_petition_entry.c: paper signatures — the printable sheets (PDF) and typing the signed
+ * sheets in, row by row, without showing anyone's personal data */
+int page_petition_sheets_pdf(struct req *r);
+int page_petition_entry(struct req *r);
+int page_petition_entry_post(struct req *r);
+/* pages_ask.c: asking the hub (the answer streamed in), what the model wrote and its review */
+int page_ask(struct req *r);
+int page_ask_stream(struct req *r);
+int page_ai_output(struct req *r);
+int page_ai_output_approve(struct req *r);
+int page_ai_output_reject(struct req *r);
+int page_campaign_ai(struct req *r);
+int page_campaign_ai_barriers(struct req *r);
 #endif

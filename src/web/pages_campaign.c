@@ -15,6 +15,7 @@
 #include "campaign/campaign.h"
 #include "draft/draft.h"
 #include "hub/hub.h"
+#include "petition/timeline.h"
 #include "territory/territory.h"
 #include "web/internal.h"
 #include "web/pages.h"
@@ -692,6 +693,46 @@ static void item_forms_ctx(struct req *r, json_t *ctx, json_t *c)
 	json_object_set_new(ctx, "member_roles", options(r, "member_role_", campaign_member_roles, "member", NULL));
 }
 
+/*
+ * The legal dates of the campaign's filed petitions (filing, each deadline of the rule set with
+ * its source, the decision) merged into its events by date, marked "legal" so the timeline shows
+ * them as deadlines, not as events one edits.
+ */
+static void legal_dates_on_timeline(struct req *r, json_t *c, long long id)
+{
+	json_t *dates = NULL;
+	struct err e = ERR_INIT;
+	if (petition_timeline(r->hub->db, r->web->overrides, id, NULL, &dates, &e))
+		return;
+	json_t *events = json_object_get(c, "events");
+	size_t i;
+	json_t *d;
+	json_array_foreach(dates, i, d)
+	{
+		const char *kind = str(d, "kind");
+		json_object_set_new(d, "legal", json_true());
+		json_object_set_new(d, "kind_label", json_string(word(r, "timeline_kind_", kind)));
+		if (!strcmp(kind, "deadline")) {
+			char key[96];
+			snprintf(key, sizeof(key), "petition_date_%s", str(d, "id"));
+			const char *t = T(r, key);
+			json_object_set_new(d, "title", json_string(strcmp(t, key) ? t : str(d, "label")));
+			json_object_set_new(d, "status_label", json_string(word(r, "petition_figure_", str(d, "status"))));
+			json_object_set_new(d, "deadline", json_true());
+		} else if (!strcmp(kind, "filed")) {
+			json_object_set_new(d, "title", json_string(T(r, "timeline_filed")));
+		} else {
+			json_object_set_new(d, "title", json_string(word(r, "petition_status_", str(d, "decision"))));
+		}
+		/* after the events of the same day */
+		size_t at = json_array_size(events);
+		while (at > 0 && strcmp(str(json_array_get(events, at - 1), "date"), str(d, "date")) > 0)
+			at--;
+		json_array_insert(events, at, d);
+	}
+	json_decref(dates);
+}
+
 /* The campaign's page; ctx may hold a form's errors and values. */
 static int campaign_page(struct req *r, long long id, int status, json_t *ctx)
 {
@@ -702,6 +743,7 @@ static int campaign_page(struct req *r, long long id, int status, json_t *ctx)
 		return e.code == ERR_NOTFOUND ? resp_error(r, 404, "error_not_found") : -1;
 	}
 	decorate(r, c);
+	legal_dates_on_timeline(r, c, id);
 	item_forms_ctx(r, ctx, c);
 	char *svg = grid_svg(r, id);
 	json_object_set_new(ctx, "grid_svg", json_string(svg));

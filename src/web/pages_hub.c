@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ai/vectors.h"
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/fs.h"
@@ -879,7 +880,13 @@ json_t *page_take_uploads(struct req *r, const char **error_key, const char **er
 	o.ctx = &t;
 	o.source_strip = r->tmpdir;
 	struct err e = ERR_INIT;
+	long long mark = ai_docs_mark(r->hub);
 	int rc = hub_add_paths(r->hub, paths, (int)n, &o, &e);
+	/* the new passages' vectors for the assistant; a model service that is down leaves them for later */
+	struct ai_embed_report vrep = {0};
+	int vconf = 0;
+	struct err ve = ERR_INIT;
+	int vrc = t.added ? ai_embed_added(r->hub, mark, &vconf, &vrep, &ve) : 0;
 	if (rc && json_array_size(t.docs) == 0) {
 		/* nothing was even tried (a thread or the database refused): each file failed */
 		char *msg = without_tmpdir(r, e.msg);
@@ -890,8 +897,13 @@ json_t *page_take_uploads(struct req *r, const char **error_key, const char **er
 		free(msg);
 	}
 	free(paths);
-	return json_pack("{s:i, s:i, s:i, s:o}", "added", t.added, "duplicates", t.dup, "failed", t.failed, "documents",
-	                 t.docs);
+	json_t *rep = json_pack("{s:i, s:i, s:i, s:o}", "added", t.added, "duplicates", t.dup, "failed", t.failed,
+	                        "documents", t.docs);
+	if (vconf)
+		json_object_set_new(rep, "vectors", json_pack("{s:I, s:I, s:b}", "embedded", (json_int_t)vrep.embedded,
+		                                              "waiting", (json_int_t)(vrep.total - vrep.embedded),
+		                                              "service_failed", vrc != 0));
+	return rep;
 }
 
 static int upload_form(struct req *r, int status, json_t *ctx)

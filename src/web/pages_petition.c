@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "campaign/campaign.h"
 #include "draft/draft.h"
+#include "export/doc.h"
 #include "hub/hub.h"
 #include "petition/check.h"
 #include "petition/petition.h"
@@ -666,6 +667,51 @@ int page_petition_signatures_csv(struct req *r)
 	resp_header(r, "Cache-Control", "no-store");
 	rc = resp_text(r, 200, "text/csv; charset=utf-8", csv.data ? csv.data : "", csv.len);
 	vault_buf_wipe(&csv);
+	return rc;
+}
+
+/* GET /petitions/{}/signatures.pdf and .docx — the list to print or to edit, coordinators only
+   (routes.c), in the page's language; logged. */
+int page_petition_signatures_doc(struct req *r)
+{
+	long long id = page_id(r);
+	size_t n = strlen(r->path);
+	int docx = n > 5 && !strcmp(r->path + n - 5, ".docx");
+	if (!id)
+		return resp_error(r, 404, "error_not_found");
+	struct vault *v = NULL;
+	struct doc *d = NULL;
+	struct err e = ERR_INIT;
+	struct buf out;
+	buf_init(&out, 0);
+	long long count = 0;
+	int rc;
+	if (vault_open(r->web->dir, &v, &e) ||
+	    petition_export_doc(r->hub->db, v, r->web->overrides, id, r->lang, &d, &count, &e) ||
+	    (docx ? export_docx(d, &out, &e) : export_pdf(d, &out, &e))) {
+		vault_close(v);
+		doc_free(d);
+		vault_buf_wipe(&out);
+		if (e.code == ERR_NOTFOUND)
+			return resp_error(r, 404, "error_not_found");
+		if (e.code == ERR_USAGE)
+			return resp_error(r, 410, "petition_error_purged");
+		fprintf(stderr, "asurif: exporting petition %lld: %s\n", id, e.msg);
+		return -1;
+	}
+	vault_close(v);
+	doc_free(d);
+	char detail[64];
+	snprintf(detail, sizeof(detail), "%lld signatures, %s, web", count, docx ? "docx" : "pdf");
+	audit(r, "export personal data", id, detail);
+	char cd[80];
+	snprintf(cd, sizeof(cd), "attachment; filename=\"petition-%lld-signatures.%s\"", id, docx ? "docx" : "pdf");
+	resp_header(r, "Content-Disposition", cd);
+	resp_header(r, "Cache-Control", "no-store");
+	rc = resp_text(r, 200,
+	               docx ? "application/vnd.openxmlformats-officedocument.wordprocessingml.document" : "application/pdf",
+	               out.data ? out.data : "", out.len);
+	vault_buf_wipe(&out);
 	return rc;
 }
 

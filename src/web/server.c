@@ -28,6 +28,7 @@
 #include "store/db.h"
 #include "web/internal.h"
 #include "web/routes.h"
+#include "web/stream.h"
 #include "base/banned.h"
 
 #define FORM_MAX (64u << 10)
@@ -342,6 +343,8 @@ static enum MHD_Result respond(struct req *r)
 			resp_error(r, 404, "error_not_found");
 		}
 	}
+	if (!resp && r->stream)
+		resp = web_stream_response(r);
 	if (!resp)
 		resp = MHD_create_response_from_buffer(r->out.len, r->out.data ? r->out.data : (void *)"",
 						       MHD_RESPMEM_MUST_COPY);
@@ -664,7 +667,7 @@ int web_serve(const struct web_config *cfg, struct err *e)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, &w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)w.cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
@@ -690,6 +693,7 @@ int web_serve(const struct web_config *cfg, struct err *e)
 	MHD_socket ls = MHD_quiesce_daemon(d);
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);
+	web_streams_stop(); /* answers being written stop; their connections must not stay suspended */
 	for (int i = 0; i < 300; i++) {
 		const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 		if (!info || info->num_connections == 0)

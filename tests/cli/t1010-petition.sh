@@ -164,8 +164,8 @@ expect_fail 1 "withdrawing twice refused" asurif petition withdraw "$s1"
 expect_fail 1 "an unknown signature" asurif petition withdraw 99999
 
 # ---- export ----
-expect_fail 1 "xlsx not yet" asurif petition export "$pid" --format xlsx -o list.xlsx
-check "says so" 'grep -q "xlsx is not written yet" err && [ ! -e list.xlsx ]'
+expect_fail 2 "an unknown format refused" asurif petition export "$pid" --format ods -o list.ods
+check "names the formats, writes nothing" 'grep -q "xlsx" err && [ ! -e list.ods ]'
 expect_fail 2 "export needs -o" asurif petition export "$pid" --format csv
 audits_before=$(sql "SELECT count(*) FROM audit WHERE action = 'export personal data'")
 expect_ok "export csv" asurif petition export "$pid" --format csv -o list.csv --json

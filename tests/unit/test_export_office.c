@@ -4,6 +4,9 @@
  * made from Markdown, hostile text), each exported to both formats and checked part by part
  * with libzip and libxml2 (XPath), read back by the program's own extractor, and finally
  * opened by LibreOffice (converted to PDF in one soffice run) and read with pdftotext.
+ * Tables: a signature list on landscape pages, checked in the XML (rows, header row,
+ * right-to-left columns, hostile cells kept as text) and in LibreOffice's PDF (every row in
+ * order, the header on each page).
  *
  * LibreOffice (soffice) and poppler-utils (pdftotext, pdfinfo) are required: without them
  * the test fails, it is never skipped. Files are written under $TMPROOT (tests/run.sh),
@@ -193,6 +196,35 @@ static struct doc *hostile_doc(const char *lang)
 	doc_add_text(b, "deep", 4, 0);
 	b = doc_add_block(d, DOC_HEADING, 6);
 	doc_add_text(b, "level 6", 7, 0);
+	return d;
+}
+
+/* ---- tables ---- */
+
+static const char TABLE_HOSTILE[] = "<w:p></w:tc></table:table><script>x</script>";
+
+/* A signature list on landscape pages: a header row, then rows of six cells (the last empty,
+   but row 2's, which is hostile), then a paragraph. */
+static struct doc *table_doc(const char *lang, int rows)
+{
+	int ar = !strcmp(lang, "ar");
+	struct doc *d = doc_new(lang);
+	char n[16], first[32], cin[32], addr[256];
+	const char *head_ar[] = {"رقم", "الاسم الشخصي", "الاسم العائلي", "رقم البطاقة الوطنية", "العنوان", "التوقيع"};
+	const char *head_fr[] = {"N°", "Prénom", "Nom", "CIN", "Adresse", "Signature"};
+	d->landscape = 1;
+	doc_set(&d->title, ar ? "لائحة التوقيعات" : "Liste des signatures");
+	doc_add_row(d, 1, ar ? head_ar : head_fr, 6);
+	for (int i = 1; i <= rows; i++) {
+		snprintf(n, sizeof(n), "%d", i);
+		snprintf(first, sizeof(first), "Amina%03d", i);
+		snprintf(cin, sizeof(cin), "AB%06d", i);
+		snprintf(addr, sizeof(addr), "%03d rue des Oliviers, quartier Hay Salam, commune de Tabant, Azilal", i);
+		const char *cells[] = {n, first, ar ? "بنعلي" : "Benali", cin, addr, i == 2 ? TABLE_HOSTILE : NULL};
+		doc_add_row(d, 0, cells, 6);
+	}
+	struct doc_block *b = doc_add_block(d, DOC_PARAGRAPH, 0);
+	doc_add_text(b, "Fin", 3, 0);
 	return d;
 }
 
@@ -396,6 +428,7 @@ static const char *const NAMESPACES[][2] = {
     {"manifest", "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"},
     {"meta", "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"},
     {"config", "urn:oasis:names:tc:opendocument:xmlns:config:1.0"},
+    {"table", "urn:oasis:names:tc:opendocument:xmlns:table:1.0"},
 };
 
 /* Parses a part strictly (no recovery, no network): a malformed part fails the test. */
@@ -1023,6 +1056,81 @@ static void test_hostile(void **state)
 	}
 }
 
+static void test_tables(void **state)
+{
+	(void)state;
+	static const char *const langs[] = {"fr", "ar"};
+	for (size_t i = 0; i < ARRAY_SIZE(langs); i++) {
+		int ar = !strcmp(langs[i], "ar");
+		struct doc *d = table_doc(langs[i], 25);
+		struct buf bytes = BUF_INIT, b = BUF_INIT;
+		struct err e = ERR_INIT;
+		struct pkg p;
+		struct xml x;
+
+		assert_int_equal(export_docx(d, &bytes, &e), 0);
+		pkg_open(&p, &bytes, "table.docx");
+		check_docx_package(&p, 0, "table.docx");
+		pkg_read(&p, "word/document.xml", &b);
+		xml_parse(&x, &b, "table document.xml");
+		expect_num(&x, "count(//w:tbl)", 1, "docx");
+		expect_num(&x, "count(//w:tbl/w:tr)", 26, "docx");
+		expect_num(&x, "count(//w:tbl/w:tblGrid/w:gridCol)", 6, "docx");
+		expect_num(&x, "count(//w:tr[w:trPr/w:cantSplit])", 26, "docx");
+		expect_num(&x, "count(//w:tr[w:trPr/w:tblHeader])", 1, "docx");
+		expect_true(&x, "//w:tbl/w:tr[1]/w:trPr/w:tblHeader", "docx");
+		expect_num(&x, "count(//w:tbl/w:tr[w:tc[6]][not(w:tc[7])])", 26, "docx");
+		expect_num(&x, "count(//w:tblBorders/*[@w:val='single'])", 6, "docx");
+		expect_num(&x, "count(//w:tblPr/w:bidiVisual)", ar, "docx");
+		expect_true(&x, "sum(//w:gridCol/@w:w) <= 16838 - 2 * 1418", "docx");
+		expect_str(&x, "string(//w:tbl/w:tr[1]/w:tc[2])", ar ? "الاسم الشخصي" : "Prénom", "docx");
+		expect_str(&x, "string(//w:tbl/w:tr[3]/w:tc[2])", "Amina002", "docx");
+		expect_str(&x, "string(//w:tbl/w:tr[3]/w:tc[4])", "AB000002", "docx");
+		expect_str(&x, "string(//w:tbl/w:tr[3]/w:tc[6])", TABLE_HOSTILE, "docx");
+		expect_str(&x, "string(//w:tbl/w:tr[4]/w:tc[6])", "", "docx");
+		expect_str(&x, "string(//w:tbl/following-sibling::w:p[1])", "Fin", "docx");
+		expect_str(&x, "string(//w:sectPr/w:pgSz/@w:orient)", "landscape", "docx");
+		expect_num(&x, "number(//w:sectPr/w:pgSz/@w:w)", 16838, "docx");
+		xml_free(&x);
+		pkg_read(&p, "word/styles.xml", &b);
+		xml_parse(&x, &b, "table styles.xml");
+		expect_true(&x, "//w:style[@w:styleId='TableText'] and //w:style[@w:styleId='TableHeading']", "docx");
+		xml_free(&x);
+		pkg_close(&p);
+
+		buf_reset(&bytes);
+		assert_int_equal(export_odt(d, &bytes, &e), 0);
+		pkg_open(&p, &bytes, "table.odt");
+		assert_int_equal(check_all_xml(&p, "table.odt"), 5);
+		pkg_read(&p, "content.xml", &b);
+		xml_parse(&x, &b, "table content.xml");
+		expect_num(&x, "count(//table:table)", 1, "odt");
+		expect_num(&x, "count(//table:table/table:table-column)", 6, "odt");
+		expect_num(&x, "count(//table:table/table:table-header-rows/table:table-row)", 1, "odt");
+		expect_num(&x, "count(//table:table/table:table-row)", 25, "odt");
+		expect_num(&x, "count(//table:table-row[count(table:table-cell) = 6])", 26, "odt");
+		expect_str(&x, "string(//table:table-header-rows/table:table-row/table:table-cell[4])",
+		           ar ? "رقم البطاقة الوطنية" : "CIN", "odt");
+		expect_str(&x, "string(//table:table/table:table-row[2]/table:table-cell[2])", "Amina002", "odt");
+		expect_str(&x, "string(//table:table/table:table-row[2]/table:table-cell[6])", TABLE_HOSTILE, "odt");
+		expect_str(&x, "string(//style:style[@style:name='Tbl1']/style:table-properties/@style:writing-mode)",
+		           ar ? "rl-tb" : "lr-tb", "odt");
+		expect_str(&x, "string(//style:style[@style:name='TblRow']/style:table-row-properties/@fo:keep-together)",
+		           "always", "odt");
+		expect_num(&x, "count(//style:style[@style:family='table-column'])", 6, "odt");
+		xml_free(&x);
+		pkg_read(&p, "styles.xml", &b);
+		xml_parse(&x, &b, "table styles.xml");
+		expect_str(&x, "string(//style:page-layout-properties/@style:print-orientation)", "landscape", "odt");
+		expect_str(&x, "string(//style:page-layout-properties/@fo:page-width)", "29.7cm", "odt");
+		xml_free(&x);
+		pkg_close(&p);
+		buf_release(&bytes);
+		buf_release(&b);
+		doc_free(d);
+	}
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -1317,15 +1425,63 @@ static void check_french_pdf(const char *pdftotext, const char *pdf, const struc
 	expect_side(pdftotext, pdf, "Contexte", 0);
 }
 
+/*
+ * LibreOffice's PDF of the French table: A4 landscape, every row once and in order with its
+ * cells in column order, the header row on every page.
+ */
+static void check_table_pdf(const char *pdftotext, const char *pdfinfo, const char *pdf, int rows)
+{
+	char *log = xasprintf("%s/pdfinfo.txt", workdir);
+	char *info[] = {(char *)pdfinfo, (char *)pdf, NULL};
+	struct buf b = BUF_INIT;
+	if (run(info, log, 60) != 0)
+		fail_msg("pdfinfo %s failed", pdf);
+	read_text(log, &b);
+	if (!strstr(buf_str(&b), " 841.89 x 595.") && !strstr(buf_str(&b), " 842 x 595"))
+		fail_msg("%s is not A4 landscape:\n%s", pdf, buf_str(&b));
+	buf_release(&b);
+	free(log);
+	int pages = pdf_pages(pdfinfo, pdf), next = 1;
+	if (pages < 2)
+		fail_msg("%s: %d rows on %d page", pdf, rows, pages);
+	for (int p = 1; p <= pages; p++) {
+		char f[16];
+		snprintf(f, sizeof(f), "%d", p);
+		char *argv[] = {(char *)pdftotext, "-layout", "-f", f, "-l", f, (char *)pdf, "-", NULL};
+		char *t = pdftotext_run(argv, pdf);
+		if (next <= rows) {
+			const char *h = strstr(t, "Prénom");
+			if (!h || !strstr(h, "Nom") || !strstr(h, "CIN") || !strstr(h, "Adresse") || !strstr(h, "Signature"))
+				fail_msg("%s: page %d has no header row:\n%s", pdf, p, t);
+		}
+		for (const char *at = t; (at = strstr(at, "Amina"));) {
+			char cin[32];
+			int row = atoi(at + 5);
+			if (row != next)
+				fail_msg("%s: page %d has row %d where %d was expected:\n%s", pdf, p, row, next, t);
+			snprintf(cin, sizeof(cin), "AB%06d", row);
+			const char *c = strstr(at, cin), *nl = strchr(at, '\n');
+			if (!c || (nl && c > nl) || !strstr(at, "Benali"))
+				fail_msg("%s: row %d's cells are not in order on its line:\n%s", pdf, row, t);
+			next++;
+			at += 5;
+		}
+		free(t);
+	}
+	if (next != rows + 1)
+		fail_msg("%s: %d rows read back, not %d", pdf, next - 1, rows);
+}
+
 static void test_libreoffice(void **state)
 {
 	(void)state;
 	char *soffice = require("soffice", "libreoffice-writer-nogui");
 	char *pdftotext = require("pdftotext", "poppler-utils");
 	char *pdfinfo = require("pdfinfo", "poppler-utils");
-	struct doc *docs[] = {arabic_doc(), french_doc(), hostile_doc("fr"), hostile_doc("ar")};
-	static const char *const names[] = {"arabic", "french", "hostile-fr", "hostile-ar"};
-	char *files[8] = {NULL}, *pdfs[8] = {NULL};
+	struct doc *docs[] = {arabic_doc(),        french_doc(), hostile_doc("fr"), hostile_doc("ar"),
+	                      table_doc("fr", 120), table_doc("ar", 30)};
+	static const char *const names[] = {"arabic", "french", "hostile-fr", "hostile-ar", "table-fr", "table-ar"};
+	char *files[12] = {NULL}, *pdfs[12] = {NULL};
 	struct err e = ERR_INIT;
 
 	for (size_t i = 0; i < ARRAY_SIZE(docs); i++) {
@@ -1380,6 +1536,14 @@ static void test_libreoffice(void **state)
 		expect_text(pdfs[6 + k], t, "w:p", 0);
 		expect_text(pdfs[6 + k], t, "line", 0);
 		free(t);
+		check_table_pdf(pdftotext, pdfinfo, pdfs[8 + k], 120);
+		/* The Arabic table: its header on both pages, its rows, the hostile cell as text. */
+		t = pdf_text(pdftotext, pdfs[10 + k]);
+		long at = expect_text(pdfs[10 + k], t, "Amina001", 0);
+		expect_text(pdfs[10 + k], t, "Amina030", at);
+		expect_text(pdfs[10 + k], t, "script", 0);
+		free(t);
+		assert_true(pdf_pages(pdfinfo, pdfs[10 + k]) >= 2);
 	}
 
 	for (size_t i = 0; i < ARRAY_SIZE(docs); i++)
@@ -1419,7 +1583,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_escape),      cmocka_unit_test(test_pieces),  cmocka_unit_test(test_arabic),
 	    cmocka_unit_test(test_french),      cmocka_unit_test(test_hostile), cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_libreoffice),
+	    cmocka_unit_test(test_tables),      cmocka_unit_test(test_libreoffice),
 	};
 	xmlInitParser();
 	int failed = cmocka_run_group_tests(tests, make_workdir, remove_workdir);

@@ -2,7 +2,9 @@
  * PDF, HTML and Markdown export, read back with real readers: an Arabic memorandum of
  * several pages and a French note through pdftotext and pdfinfo (poppler-utils: the test
  * fails when they are missing), the HTML through libxml2's parser, the Markdown through
- * cmark. Then hostile text, errors, size caps and exports from several threads.
+ * cmark. Tables: a 300-row signature list on landscape pages (every row read back in order,
+ * the header on each page, no row cut between pages), columns from the right in Arabic.
+ * Then hostile text, errors, size caps and exports from several threads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -433,6 +435,194 @@ static void test_pdf_french(void **state)
 	doc_free(d);
 }
 
+/* ---- tables ---- */
+
+#define TABLE_HOSTILE "<w:p></table:table><script>x</script>|&"
+
+/* A signature list: number, first name, family name, ID, a long address, an empty column. */
+static struct doc *table_doc(const char *lang, int rows)
+{
+	int ar = !strcmp(lang, "ar");
+	struct doc *d = doc_new(lang);
+	char n[16], first[32], last[32], cin[32], addr[400];
+	d->landscape = 1;
+	doc_set(&d->title, ar ? "لائحة التوقيعات" : "Liste des signatures");
+	add(d, DOC_PARAGRAPH, 0, ar ? "الجماعة: أزيلال" : "Commune : Azilal", 0);
+	const char *head_ar[] = {"رقم", "Zone", "الاسم العائلي", "رقم البطاقة الوطنية", "العنوان", "التوقيع"};
+	const char *head_fr[] = {"N°", "Prénom", "Nom", "CIN", "Adresse", "Signature"};
+	doc_add_row(d, 1, ar ? head_ar : head_fr, 6);
+	for (int i = 1; i <= rows; i++) {
+		snprintf(n, sizeof(n), "%d", i);
+		snprintf(first, sizeof(first), "Amina%03d", i);
+		snprintf(last, sizeof(last), ar ? "بنعلي" : "Benali%03d", i);
+		snprintf(cin, sizeof(cin), "AB%06d", i);
+		snprintf(addr, sizeof(addr),
+		         "debut%03d rue des Oliviers, quartier Hay Salam, derb Sidi Ahmed, maison numero quarante "
+		         "deux, commune rurale de Tabant, province d'Azilal, region Beni Mellal Khenifra, fin%03d",
+		         i, i);
+		const char *cells[] = {n, first, last, cin, addr, i == 2 ? TABLE_HOSTILE : NULL};
+		doc_add_row(d, 0, cells, 6);
+	}
+	add(d, DOC_PARAGRAPH, 0, ar ? "انتهت اللائحة" : "Fin de la liste", 0);
+	return d;
+}
+
+/* Where pdftotext -bbox draws the first word equal to w (xMin), or fails. */
+static double word_x(const char *bbox, const char *w)
+{
+	char needle[128];
+	snprintf(needle, sizeof(needle), "\">%s</word>", w);
+	const char *hit = strstr(bbox, needle), *x;
+	if (!hit) {
+		print_error("%s\n", bbox);
+		fail_msg("pdftotext -bbox has no word \"%s\"", w);
+	}
+	for (x = hit; x > bbox && strncmp(x, "<word ", 6); x--)
+		;
+	x = strstr(x, "xMin=\"");
+	assert_non_null(x);
+	return atof(x + 6);
+}
+
+static void test_pdf_table(void **state)
+{
+	struct scratch *s = *state;
+	struct doc *d = table_doc("fr", 300);
+	struct buf out = BUF_INIT, text = BUF_INIT;
+	struct err e = ERR_INIT;
+	char want[32];
+
+	assert_int_equal(export_pdf(d, &out, &e), 0);
+	const char *path = scratch_write(s, "table.pdf", &out);
+	char *size = pdf_info(path, "Page size");
+	if (strncmp(size, "841.89 x 595.28", 15))
+		fail_msg("the pages are %s, not A4 landscape", size);
+	free(size);
+	int pages = pdf_pages(path);
+	if (pages < 5)
+		fail_msg("300 rows on %d pages: expected 5 or more", pages);
+
+	int next = 1; /* the row expected next, across pages */
+	for (int p = 1; p <= pages; p++) {
+		char f[16];
+		snprintf(f, sizeof(f), "%d", p);
+		const char *argv[] = {"pdftotext", "-enc", "UTF-8", "-layout", "-f", f, "-l", f, path, "-", NULL};
+		buf_reset(&text);
+		must_run(argv, &text);
+		const char *t = buf_str(&text);
+		/* The header, in column order, on every page the table is on. */
+		if (next <= 300) {
+			char *head = line_with(t, "Prénom");
+			assert_before(head, "N°", "Prénom");
+			assert_before(head, "Prénom", "Nom");
+			assert_before(head, "Nom", "CIN");
+			assert_before(head, "CIN", "Adresse");
+			assert_before(head, "Adresse", "Signature");
+			free(head);
+		}
+		/* Each row whole on this page: its cells in order on its first line, its wrapped address
+		   ending here too. */
+		for (const char *at = t; (at = strstr(at, "Amina"));) {
+			int row = atoi(at + 5);
+			if (row != next) {
+				print_error("page %d:\n%s\n", p, t);
+				fail_msg("page %d: row %d where row %d was expected", p, row, next);
+			}
+			char *line = line_with(at, "Amina");
+			snprintf(want, sizeof(want), "Benali%03d", row);
+			assert_before(line, "Amina", want);
+			char cin[32];
+			snprintf(cin, sizeof(cin), "AB%06d", row);
+			assert_before(line, want, cin);
+			snprintf(want, sizeof(want), "debut%03d", row);
+			assert_before(line, cin, want);
+			free(line);
+			snprintf(want, sizeof(want), "fin%03d", row);
+			if (!strstr(at, want)) {
+				print_error("page %d:\n%s\n", p, t);
+				fail_msg("row %d is cut: its end is not on page %d", row, p);
+			}
+			next++;
+			at += 5;
+		}
+	}
+	assert_int_equal(next, 301);
+	/* The paragraph after the table, and the hostile cell as text. */
+	pdf_text(path, 0, 0, &text);
+	assert_non_null(strstr(buf_str(&text), "Fin de la liste"));
+	/* (cut where the column is narrow: after "</") */
+	assert_non_null(strstr(buf_str(&text), "<w:p></table:table><script>x</"));
+	assert_non_null(strstr(buf_str(&text), "script>|&"));
+	buf_release(&out);
+	buf_release(&text);
+	doc_free(d);
+}
+
+static void test_pdf_table_arabic(void **state)
+{
+	struct scratch *s = *state;
+	struct doc *d = table_doc("ar", 40);
+	struct buf out = BUF_INIT, text = BUF_INIT;
+	struct err e = ERR_INIT;
+
+	assert_int_equal(export_pdf(d, &out, &e), 0);
+	const char *path = scratch_write(s, "table-ar.pdf", &out);
+	int pages = pdf_pages(path);
+	assert_true(pages >= 2);
+	for (int p = 1; p <= pages; p++) {
+		pdf_text(path, p, p, &text);
+		words_in_order(buf_str(&text), NULL, "رقم البطاقة الوطنية");
+		assert_non_null(strstr(buf_str(&text), "التوقيع"));
+	}
+	/* The first column on the right: row 3's "Zone" cell right of its ID, right of its address. */
+	const char *argv[] = {"pdftotext", "-enc", "UTF-8", "-bbox", "-f", "1", "-l", "1", path, "-", NULL};
+	buf_reset(&text);
+	must_run(argv, &text);
+	double zone = word_x(buf_str(&text), "Amina003"), cin = word_x(buf_str(&text), "AB000003"),
+	       addr = word_x(buf_str(&text), "debut003");
+	if (!(zone > cin && cin > addr))
+		fail_msg("columns are not right to left: Amina003 at %.0f, AB000003 at %.0f, debut003 at %.0f", zone,
+		         cin, addr);
+	buf_release(&out);
+	buf_release(&text);
+	doc_free(d);
+}
+
+/* HTML and Markdown tables: header cells, rows, hostile text kept as text. */
+static void test_table_html_md(void **state)
+{
+	(void)state;
+	struct doc *d = table_doc("ar", 3);
+	struct buf out = BUF_INIT;
+	struct err e = ERR_INIT;
+
+	assert_int_equal(export_html(d, &out, &e), 0);
+	const char *h = buf_str(&out);
+	assert_non_null(strstr(h, "@page { size: A4 landscape }"));
+	assert_non_null(strstr(h, "<table>\n<thead>\n<tr><th scope=\"col\">رقم</th><th scope=\"col\">Zone</th>"));
+	assert_non_null(strstr(h, "</thead>\n<tbody>\n<tr><td>1</td><td>Amina001</td>"));
+	assert_non_null(strstr(h, "<td>&lt;w:p&gt;&lt;/table:table&gt;&lt;script&gt;x&lt;/script&gt;|&amp;</td></tr>"));
+	assert_null(strstr(h, "<script"));
+	size_t rows = 0;
+	for (const char *at = h; (at = strstr(at, "<tr>")); at++)
+		rows++;
+	assert_int_equal(rows, 4);
+	htmlDocPtr doc = htmlReadMemory(out.data, (int)out.len, NULL, "UTF-8",
+	                                HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	assert_non_null(doc);
+	xmlFreeDoc(doc);
+
+	buf_reset(&out);
+	assert_int_equal(export_md(d, &out, &e), 0);
+	const char *m = buf_str(&out);
+	assert_non_null(strstr(m, "\n\n| رقم | Zone | الاسم العائلي | رقم البطاقة الوطنية | العنوان | التوقيع |\n"
+	                          "| --- | --- | --- | --- | --- | --- |\n| 1 | Amina001 | بنعلي | AB000001 |"));
+	assert_non_null(strstr(m, "| \\<w:p\\>\\</table:table\\>\\<script\\>x\\</script\\>\\|\\& |\n"));
+	assert_non_null(strstr(m, "fin003 |  |\n\nانتهت اللائحة\n"));
+	buf_release(&out);
+	doc_free(d);
+}
+
 /* ---- HTML ---- */
 
 struct html_walk {
@@ -808,6 +998,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_pdf_arabic, scratch_setup, scratch_teardown),
 	    cmocka_unit_test_setup_teardown(test_pdf_french, scratch_setup, scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_pdf_table, scratch_setup, scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_pdf_table_arabic, scratch_setup, scratch_teardown),
+	    cmocka_unit_test(test_table_html_md),
 	    cmocka_unit_test(test_html),
 	    cmocka_unit_test(test_markdown),
 	    cmocka_unit_test(test_errors),

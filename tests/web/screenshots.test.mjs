@@ -111,6 +111,7 @@ for (const viewport of VIEWPORTS) {
 				problems.push(...(await shoot(page, lang, viewport, 'search', '/search?q=' + encodeURIComponent(c.q))));
 				problems.push(...(await shoot(page, lang, viewport, 'document', `/documents/${doc.doc_id}`)));
 				problems.push(...(await shoot(page, lang, viewport, 'upload', '/upload')));
+				problems.push(...(await shoot(page, lang, viewport, 'report', '/report')));
 			} finally {
 				// the account goes back to Arabic for the next test
 				if ((await page.evaluate(() => document.documentElement.lang).catch(() => 'ar')) !== 'ar')

@@ -10,6 +10,15 @@
 	/* An error summary takes the focus, so screen readers announce it. */
 	var summary = document.querySelector(".error-summary");
 	if (summary) summary.focus();
+	/* Typing paper sheets in: straight back to the field to correct, for a typist at the keyboard. */
+	var entry = document.querySelector("form.entry-form");
+	if (entry) {
+		var wrong = entry.querySelector("[aria-invalid=true]") || entry.querySelector("[autofocus]");
+		if (wrong) {
+			wrong.focus();
+			if (wrong.select) wrong.select();
+		}
+	}
 	/* Buttons that remove something ask first. */
 	document.querySelectorAll("[data-confirm]").forEach(function (el) {
 		el.addEventListener("click", function (ev) {
@@ -125,6 +134,103 @@
 				xhr.send(data);
 			};
 			next(0);
+		});
+	}
+	/* Asking: the answer appears as the model writes it (server-sent events read with fetch),
+	   with a button that stops it; without this script the form loads the whole answer. */
+	var askForm = document.getElementById("ask-form"), askOut = document.getElementById("ask-answer");
+	if (askForm && askOut && window.fetch && window.TextDecoder && window.AbortController) {
+		askForm.addEventListener("submit", function (ev) {
+			var q = askForm.querySelector("[name=q]").value.trim();
+			if (!q) return;
+			ev.preventDefault();
+			var params = new URLSearchParams(new FormData(askForm)).toString();
+			var label = function (k) { return askOut.getAttribute("data-" + k) || ""; };
+			var el = function (tag, cls, text) {
+				var e = document.createElement(tag);
+				if (cls) e.className = cls;
+				if (text !== undefined) e.textContent = text;
+				return e;
+			};
+			askOut.textContent = "";
+			var mark = askOut.appendChild(el("p", "badge ai-mark", label("generated")));
+			var text = askOut.appendChild(el("div", "ask-text"));
+			text.id = "ask-text";
+			text.setAttribute("dir", "auto");
+			var status = askOut.appendChild(el("p", "hint ask-status", label("writing")));
+			status.setAttribute("role", "status");
+			var stop = askOut.appendChild(el("button", "secondary", label("cancel")));
+			stop.type = "button";
+			stop.id = "ask-cancel";
+			var ctl = new AbortController(), finished = false;
+			var end = function (msg) {
+				finished = true;
+				stop.remove();
+				status.textContent = msg || "";
+				if (!msg) status.remove();
+			};
+			stop.addEventListener("click", function () { ctl.abort(); end(label("cancelled")); });
+			if (window.history && history.replaceState) history.replaceState(null, "", "/ask?" + params);
+			var show = function (name, data) {
+				if (name === "delta") {
+					text.appendChild(document.createTextNode(JSON.parse(data)));
+				} else if (name === "passages") {
+					text.setAttribute("lang", JSON.parse(data).lang || "");
+				} else if (name === "page" || name === "invalid") {
+					finished = true;
+					window.location.href = "/ask?" + params;
+				} else if (name === "error") {
+					end(label("error") + " " + JSON.parse(data).message);
+					mark.remove();
+				} else if (name === "done") {
+					var a = JSON.parse(data), byN = {};
+					a.passages.forEach(function (p) { byN[p.n] = p; });
+					if (!a.supported) askOut.insertBefore(el("div", "notice warning", label("unsupported")), status);
+					var bad = a.citations.filter(function (c) { return !c.valid; });
+					if (bad.length) askOut.insertBefore(el("div", "notice warning", label("flagged") + " " + bad.map(function (c) { return "[" + c.n + "]"; }).join(" ")), status);
+					var good = a.citations.filter(function (c) { return c.valid && byN[c.n]; });
+					if (good.length) {
+						askOut.insertBefore(el("h2", "", label("sources")), status);
+						var ol = askOut.insertBefore(el("ol", "ask-sources"), status);
+						good.forEach(function (c) {
+							var p = byN[c.n], li = ol.appendChild(el("li")), link = li.appendChild(el("a", "", "[" + c.n + "] " + p.title));
+							link.href = "/documents/" + p.doc_id + "#p" + p.passage_id;
+							var more = (p.article ? " — " + p.article : "") + (p.page ? " — " + label("page") + " " + p.page : "");
+							if (more) li.appendChild(document.createTextNode(more));
+						});
+					}
+					if (a.output_id) {
+						var info = askOut.insertBefore(el("p", "meta-line"), status);
+						var d = info.appendChild(el("a", "", label("details")));
+						d.href = "/ai/outputs/" + a.output_id;
+					}
+					end();
+				}
+			};
+			fetch("/ask/stream?" + params, { signal: ctl.signal, headers: { Accept: "text/event-stream" } }).then(function (res) {
+				if (!res.ok || !res.body) throw new Error(String(res.status));
+				var reader = res.body.getReader(), dec = new TextDecoder(), pending = "";
+				var pump = function () {
+					return reader.read().then(function (r) {
+						if (r.done) { if (!finished) end(); return; }
+						pending += dec.decode(r.value, { stream: true });
+						var at;
+						while ((at = pending.indexOf("\n\n")) >= 0) {
+							var block = pending.slice(0, at), name = "message", data = [];
+							pending = pending.slice(at + 2);
+							block.split("\n").forEach(function (line) {
+								if (line.indexOf("event: ") === 0) name = line.slice(7);
+								else if (line.indexOf("data: ") === 0) data.push(line.slice(6));
+							});
+							show(name, data.join("\n"));
+						}
+						return pump();
+					});
+				};
+				return pump();
+			}).catch(function (err) {
+				if (!finished && err.name !== "AbortError") end(label("error"));
+			});
 		});
 	}
 })();
