@@ -63,6 +63,28 @@ rc=0
 base_rows=$(sqlite3 baseline.db "SELECT count(*) FROM signatures")
 after_import=$("$ASURIF" petition show "$pid" --json | jq -c .signatures)
 
+# The same rows as an Excel workbook written by LibreOffice (shared strings), imported into a
+# petition of another workspace so that the measurements below see the same database.
+xlsx_time='null' xlsx_result='null' xlsx_unzipped='null'
+if command -v soffice >/dev/null; then
+	timeout 600 soffice -env:UserInstallation="file://$OUT/lo-profile" --headless --convert-to xlsx signatures.csv >/dev/null 2>&1 || true
+fi
+if [ -s signatures.xlsx ]; then
+	"$ASURIF" init "$OUT/ws-xlsx" >/dev/null
+	xcampaign=$("$ASURIF" -w "$OUT/ws-xlsx" campaign new --title "Bench" --goal "Bench" --level commune --json | jq .id)
+	xpid=$("$ASURIF" -w "$OUT/ws-xlsx" petition new --campaign "$xcampaign" --rule ma/commune --territory "$commune" --json | jq .id)
+	log "import: the same rows from XLSX, load $(load)"
+	rc=0
+	"$B/peakrss" import-xlsx-time.json "$ASURIF" -w "$OUT/ws-xlsx" petition import "$xpid" signatures.xlsx --json >import-xlsx.json 2>import-xlsx.err || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "asurif petition import (xlsx) exited with $rc" >&2; cat import-xlsx.err >&2; exit 1; }
+	xlsx_time=$(cat import-xlsx-time.json)
+	xlsx_result=$(jq -c '{added, duplicates, rejected}' import-xlsx.json)
+	xlsx_unzipped=$(unzip -l signatures.xlsx | tail -n 1 | awk '{print $1}')
+	rm -rf "$OUT/ws-xlsx" "$OUT/lo-profile"
+else
+	log "import from XLSX skipped: soffice (libreoffice-calc-nogui) is missing"
+fi
+
 # ---- the server and the wrk script ----
 cat >sign.lua <<'EOF'
 -- wrk -s sign.lua URL -- PREFIX RATE LOGDIR CSRF COMMUNE THREADS  (PREFIX: one letter)
@@ -199,6 +221,7 @@ integrity=$(sqlite3 "$WS/asurif.db" "PRAGMA integrity_check")
 final=$("$ASURIF" petition show "$pid" --json | jq -c .signatures)
 
 jq -n --argjson it "$(cat import-time.json)" --argjson st "$(cat sqlite-time.json)" --argjson imp "$(jq -c '{added, duplicates, rejected}' import.json)" \
+	--argjson xt "$xlsx_time" --argjson xr "$xlsx_result" --argjson xu "$xlsx_unzipped" --argjson xbytes "$(stat -c %s signatures.xlsx 2>/dev/null || echo null)" \
 	--argjson after_import "$after_import" --argjson final "$final" \
 	--arg load_import "$load_import" --arg load_sign "$load_sign" --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
 	--argjson rows $ROWS --argjson distinct "$distinct" --argjson base_rows "$base_rows" \
@@ -210,7 +233,8 @@ jq -n --argjson it "$(cat import-time.json)" --argjson st "$(cat sqlite-time.jso
 	--argjson rss_rest "$rss_rest" --argjson rss_after "$rss_after" --argjson cpus "$(nproc)" '
 {date: $date, cpus: $cpus,
  import: {rows: $rows, distinct: $distinct, time: $it, result: $imp, after: $after_import, load: $load_import,
-          sqlite3: {time: $st, rows: $base_rows}},
+          sqlite3: {time: $st, rows: $base_rows},
+          xlsx: (if $xt then {time: $xt, result: $xr, bytes: $xbytes, unzipped_bytes: $xu} else null end)},
  load: {rate_asked: $rate, seconds: $secs, rps: ($rps | tonumber), p50: $p50, p90: $p90, p99: $p99, responses: $lresp,
         confirmed: $lconf, not_200: $lerr, socket_errors: $lsock, stored: $lstored, load: $load_sign,
         rss_rest_kb: $rss_rest, rss_after_kb: $rss_after},
@@ -229,6 +253,7 @@ jq -r '
   "| import of \(.import.rows) CSV rows (\(.import.distinct) distinct ID numbers): wall time | \(.import.time.wall_s | f2) s | < 30 s: \(met(.import.time.wall_s < 30)) |",
   "| import: peak RSS | \(.import.time.maxrss_kb / 1024 | f2) MB |  |",
   "| import: added / duplicates / rejected | \(.import.result.added) / \(.import.result.duplicates) / \(.import.result.rejected) | duplicates = \(.import.rows - .import.distinct): \(met(.import.result.duplicates == .import.rows - .import.distinct)) |",
+  (if .import.xlsx then "| the same rows from an XLSX file written by LibreOffice (\(.import.xlsx.bytes / 1048576 | f2) MB, \(.import.xlsx.unzipped_bytes / 1048576 | f2) MB unpacked): wall time; peak RSS | \(.import.xlsx.time.wall_s | f2) s; \(.import.xlsx.time.maxrss_kb / 1024 | f2) MB | \(.import.xlsx.time.wall_s / .import.time.wall_s | f2)× the time from CSV; same result: \(met(.import.xlsx.result == .import.result)) |" else "| import from XLSX | not measured (soffice missing) |  |" end),
   "| baseline: `sqlite3 .import --csv` of the same file into a plain table | \(.import.sqlite3.time.wall_s | f2) s, \(.import.sqlite3.time.maxrss_kb / 1024 | f2) MB | asurif takes \(.import.time.wall_s / .import.sqlite3.time.wall_s | round)× its time |",
   "| signing page: POSTs paced at \(.load.rate_asked)/s for \(.load.seconds) s: achieved | \(.load.rps) req/s | ≥ \(.load.rate_asked)/s: \(met(.load.rps >= .load.rate_asked * 0.98)) |",
   "| latency p50 / p90 / p99 | \(.load.p50) / \(.load.p90) / \(.load.p99) |  |",

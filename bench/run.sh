@@ -2,8 +2,10 @@
 # Asurif benchmarks: retrieval quality on the shared test collections and speed
 # on the Moroccan law corpus, each against plain SQLite FTS5 (unicode61).
 #
-#   bench/run.sh [quality|speed|export|petition|vectors|all] [--fresh]
+#   bench/run.sh [quality|speed|export|petition|vectors|ask|all] [--fresh]
 #
+# ask      time to first token of an asked question: the model sends a first piece, then pauses;
+#          measured until an SSE client of /ask/stream reads it (bench/ask.sh)
 # vectors  vector search over 100,000 passages of 1,024-value embeddings in a workspace:
 #          index load, search latency (p50, p99) and memory added, against float32 and a
 #          plain loop in the same run
@@ -42,14 +44,14 @@ quality_ran=0
 speed_ran=0
 for arg in "$@"; do
 	case $arg in
-	quality | speed | export | petition | vectors | all) what=$arg ;;
+	quality | speed | export | petition | vectors | ask | all) what=$arg ;;
 	--fresh) fresh=1 ;;
 	-h | --help)
-		sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
-		echo "usage: bench/run.sh [quality|speed|export|petition|vectors|all] [--fresh]" >&2
+		echo "usage: bench/run.sh [quality|speed|export|petition|vectors|ask|all] [--fresh]" >&2
 		exit 2
 		;;
 	esac
@@ -229,7 +231,7 @@ vectors_report() {
 	  "| signed bytes (scan split over 2 threads), top 40 scored again in float | \(.search.p50_ms | ms) | \(.search.p99_ms | ms) | \(.peak_added_mb | round) | ≤ 20 ms: \(if .search.p99_ms <= 20 then "met" else "**NOT met**" end); ≤ 400 MB: \(if .peak_added_mb <= 400 then "met" else "**NOT met**" end) |",
 	  "| baseline: float32, plain loop | \(.baseline_float32.p50_ms | ms) | \(.baseline_float32.p99_ms | ms) | \(.baseline_float32_mb | round) | ours takes \(.search.p50_ms / .baseline_float32.p50_ms * 1000 | round / 1000)× its time |",
 	  "",
-	  "Recall@10 against the exact float32 top 10: \(.recall_at_10 * 1000 | round / 10)%."
+	  "Recall@10 against the exact float32 top 10: \(.recall_at_10 * 1000 | round / 10)%. Load average when the run started: \(.loadavg_1min) (\(if .loadavg_1min > 2 then "the machine was busy with other work: latencies are inflated" else "a quiet machine" end))."
 	' "$OUT/vectors.json"
 }
 
@@ -287,3 +289,11 @@ if [ -s "$OUT/export.json" ] && { [ "$what" = export ] || [ "$what" = all ]; }; 
 	echo
 fi
 echo "Raw results: $OUT"
+if [ "$what" = ask ]; then
+	echo "## Asking: time to first streamed token"
+	echo
+	echo "| figure | median (ms) | p95 (ms) | max (ms) | goal |"
+	echo "|---|---:|---:|---:|---|"
+	BUILD=$BUILD bench/ask.sh 50
+	echo
+fi

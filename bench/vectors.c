@@ -118,6 +118,13 @@ static int do_search(const char *dir, int nq)
 		fclose(cr);
 	}
 	long rss0 = status_kb("VmRSS");
+	double load1 = -1; /* other work on the machine during the run */
+	FILE *la = fopen("/proc/loadavg", "r");
+	if (la) {
+		if (fscanf(la, "%lf", &load1) != 1)
+			load1 = -1;
+		fclose(la);
+	}
 	if (hub_open(dir, &h, &e))
 		die(&e);
 	double t0 = bench_now();
@@ -187,6 +194,7 @@ static int do_search(const char *dir, int nq)
 			      (double)(hwm - rss0) / 1024, "rss_added_mb", (double)(rss1 - rss0) / 1024,
 			      "baseline_float32_mb", (double)(rss_base - rss1) / 1024, "recall_at_10",
 			      (double)agree / (double)(nb * k), "top1_is_source", (double)found_target / nq);
+	json_object_set_new(o, "loadavg_1min", json_real(load1));
 	bench_print_json(o);
 	free(all);
 	free(fv);

@@ -381,26 +381,26 @@ static void topm_push(struct topm *t, float score, size_t row)
 	t->v[i] = (struct cand){score, row};
 }
 
-/* The integer dot product of two rows of stride bytes (a multiple of 64): fixed-size inner
- * blocks, so the compiler vectorises them at -O2. */
+/* The integer dot product of a row (stride bytes, a multiple of 64) and the query (widened
+ * to 16 bits once): fixed-size inner blocks, so the compiler vectorises them at -O2. */
 #define DOT_BODY                                                                                                       \
 	int32_t s = 0;                                                                                                 \
 	for (size_t j = 0; j < stride; j += ROW_ALIGN) {                                                               \
 		int32_t t = 0;                                                                                         \
 		for (size_t i = 0; i < ROW_ALIGN; i++)                                                                 \
-			t += (int16_t)a[j + i] * (int16_t)b[j + i];                                                    \
+			t += (int16_t)a[j + i] * b[j + i];                                                             \
 		s += t;                                                                                                \
 	}                                                                                                              \
 	return s;
 
-static int32_t dot_i8(const int8_t *restrict a, const int8_t *restrict b, size_t stride)
+static int32_t dot_i8(const int8_t *restrict a, const int16_t *restrict b, size_t stride)
 {
 	DOT_BODY
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define HAVE_AVX2_DOT 1
-__attribute__((target("avx2"))) static int32_t dot_i8_avx2(const int8_t *restrict a, const int8_t *restrict b,
+__attribute__((target("avx2"))) static int32_t dot_i8_avx2(const int8_t *restrict a, const int16_t *restrict b,
 							     size_t stride)
 {
 	DOT_BODY
@@ -409,7 +409,7 @@ __attribute__((target("avx2"))) static int32_t dot_i8_avx2(const int8_t *restric
 
 struct scan {
 	const struct vindex *ix;
-	const int8_t *q;
+	const int16_t *q;
 	size_t from, to;
 	struct topm top;
 };
@@ -469,6 +469,9 @@ static int search_index(const struct vindex *ix, const float *query, size_t dim,
 		free(q);
 		return 0;
 	}
+	int16_t *q16 = xcalloc(ix->stride, sizeof(*q16));
+	for (size_t i = 0; i < dim; i++)
+		q16[i] = q[i];
 	/* candidates from the integer scan, then scored again with the query in floating point */
 	size_t m = (size_t)k * 4 < (size_t)k + 32 ? (size_t)k + 32 : (size_t)k * 4;
 	if (m > ix->n)
@@ -477,7 +480,7 @@ static int search_index(const struct vindex *ix, const float *query, size_t dim,
 	struct scan sc[2];
 	for (int i = 0; i < parts; i++) {
 		sc[i].ix = ix;
-		sc[i].q = q;
+		sc[i].q = q16;
 		sc[i].from = ix->n * (size_t)i / (size_t)parts;
 		sc[i].to = ix->n * (size_t)(i + 1) / (size_t)parts;
 		sc[i].top = (struct topm){xcalloc(m, sizeof(struct cand)), 0, m};
@@ -516,6 +519,7 @@ static int search_index(const struct vindex *ix, const float *query, size_t dim,
 	free(qf);
 	for (int i = 0; i < parts; i++)
 		free(sc[i].top.v);
+	free(q16);
 	free(q);
 	return 0;
 }

@@ -70,15 +70,17 @@ int cmd_petition_dossier(int argc, char **argv)
 		return cli_usage_error("petition", "petition dossier: \"%s\" is not a petition number", argv[a.rest]);
 	const char *out = cli_opt(&a, OPT_OUTPUT), *lang = a.meta.lang;
 	if (!out || !*out)
-		return cli_usage_error("petition", "petition dossier needs -o FILE.pdf or -o FILE.zip: it holds the list of "
-		                                   "signatories, it is never printed");
+		return cli_usage_error("petition",
+		                       "petition dossier needs -o FILE.pdf or -o FILE.zip: it holds the list of "
+		                       "signatories, it is never printed");
 	enum dossier_format format;
 	if (ends_with(out, ".pdf"))
 		format = DOSSIER_PDF;
 	else if (ends_with(out, ".zip"))
 		format = DOSSIER_ZIP;
 	else
-		return cli_usage_error("petition", "-o %s: the dossier is a .pdf (one document) or a .zip (its parts)", out);
+		return cli_usage_error("petition", "-o %s: the dossier is a .pdf (one document) or a .zip (its parts)",
+		                       out);
 	if (lang && strcmp(lang, "ar") && strcmp(lang, "fr"))
 		return cli_usage_error("petition", "--lang is ar or fr, not \"%s\"", lang);
 
@@ -118,9 +120,10 @@ int cmd_petition_dossier(int argc, char **argv)
 		                         format == DOSSIER_PDF ? "pdf" : "zip", "lang", info.lang, "file", out,
 		                         "signatures", (json_int_t)info.signatures, "files", info.files));
 	else
-		printf("The dossier of petition %lld is in %s (%lld signatories; readable by you only: it holds personal "
-		       "data, delete it once filed).\n",
-		       id, out, info.signatures);
+		printf(
+		    "The dossier of petition %lld is in %s (%lld signatories; readable by you only: it holds personal "
+		    "data, delete it once filed).\n",
+		    id, out, info.signatures);
 	vault_close(v);
 	i18n_free(t);
 	free(overrides);

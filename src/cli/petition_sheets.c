@@ -65,13 +65,15 @@ int cmd_petition_sheets(int argc, char **argv)
 		return cli_usage_error("petition", "a petition number must be a number, not \"%s\"", argv[a.rest]);
 	if (a.rest + 1 < a.argc)
 		return cli_usage_error("petition", "petition sheets: unexpected \"%s\"", argv[a.rest + 1]);
-	long long first = int_opt(&a, OPT_FIRST, "first", 1), count = int_opt(&a, OPT_COUNT, "count", PETITION_SHEETS_DEFAULT),
+	long long first = int_opt(&a, OPT_FIRST, "first", 1),
+	          count = int_opt(&a, OPT_COUNT, "count", PETITION_SHEETS_DEFAULT),
 	          rows = int_opt(&a, OPT_ROWS, "rows", PETITION_ROWS_DEFAULT);
 	if (first < 0 || count < 0 || rows < 0)
 		return EXIT_USAGE;
 	const char *lang = a.meta.lang ? a.meta.lang : "ar", *out = cli_opt(&a, OPT_OUTPUT);
 	if (!out || !*out)
-		return cli_usage_error("petition", "petition sheets needs -o FILE (the PDF to write, - for standard output)");
+		return cli_usage_error("petition",
+		                       "petition sheets needs -o FILE (the PDF to write, - for standard output)");
 
 	if (!strcmp(out, "-") && a.json)
 		return cli_usage_error("petition", "--json cannot go with -o - (the PDF goes to standard output)");
@@ -101,13 +103,14 @@ int cmd_petition_sheets(int argc, char **argv)
 		return cli_error(&e);
 	double mm = petition_sheets_row_mm((int)rows);
 	if (mm < 6.0)
-		fprintf(stderr, "asurif: note: with %lld rows a row is %.1f mm tall, short for handwriting\n", rows, mm);
+		fprintf(stderr, "asurif: note: with %lld rows a row is %.1f mm tall, short for handwriting\n", rows,
+		        mm);
 	if (a.json)
 		cli_print_json(json_pack("{s:I, s:s, s:I, s:I, s:I, s:I}", "id", (json_int_t)id, "file", out, "first",
 		                         (json_int_t)first, "last", (json_int_t)(first + count - 1), "rows",
 		                         (json_int_t)rows, "pages", (json_int_t)count));
 	else if (strcmp(out, "-"))
-		printf("Sheets %lld to %lld of petition %lld (%lld rows each) written to %s.\n", first, first + count - 1,
-		       id, rows, out);
+		printf("Sheets %lld to %lld of petition %lld (%lld rows each) written to %s.\n", first,
+		       first + count - 1, id, rows, out);
 	return EXIT_OK;
 }

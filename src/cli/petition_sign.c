@@ -380,8 +380,9 @@ int cmd_petition_import(int argc, char **argv)
 	} else {
 		printf("%lld added, %lld duplicates, %lld rejected\n", rep.added, rep.duplicates, rep.rejected);
 		for (size_t i = 0; i < rep.nrows; i++)
-			printf("%s %lld: %s: %s\n", rep.unit, rep.rows[i].line,
-			       rep.rows[i].duplicate ? "duplicate" : "rejected", rep.rows[i].reason);
+			/* a duplicate's reason starts with "duplicate:" already */
+			printf("%s %lld: %s%s\n", rep.unit, rep.rows[i].line, rep.rows[i].duplicate ? "" : "rejected: ",
+			       rep.rows[i].reason);
 	}
 	r = rep.rejected ? EXIT_FAIL : EXIT_OK;
 	petition_import_report_release(&rep);

@@ -27,8 +27,8 @@ static void print_groups(const char *title, json_t *groups)
 	printf("  %s:", title);
 	size_t i;
 	json_t *g;
-	json_array_foreach(groups, i, g) printf("%s %s %lld", i ? "," : "", *str(g, "key") ? str(g, "key") : "none",
-	                                        num(g, "count"));
+	json_array_foreach(groups, i, g)
+	    printf("%s %s %lld", i ? "," : "", *str(g, "key") ? str(g, "key") : "none", num(g, "count"));
 	printf("\n");
 }
 
@@ -54,8 +54,9 @@ static void print_report(json_t *rep)
 	    printf("%s %s %lld/%lld", i ? "," : "", str(y, "year"), num(y, "started"), num(y, "filed"));
 	printf("\n\nAcceptance: ");
 	if (json_is_number(json_object_get(a, "rate")))
-		printf("%.1f%% (%lld accepted of %lld decided; %lld refused)", json_number_value(json_object_get(a, "rate")) * 100,
-		       num(a, "accepted"), num(a, "decided"), num(a, "refused"));
+		printf("%.1f%% (%lld accepted of %lld decided; %lld refused)",
+		       json_number_value(json_object_get(a, "rate")) * 100, num(a, "accepted"), num(a, "decided"),
+		       num(a, "refused"));
 	else
 		printf("no decision recorded yet");
 	printf(" — %s\n\n", str(a, "what"));

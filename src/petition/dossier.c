@@ -19,9 +19,9 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-const char *const dossier_parts[] = {"01-petition.pdf",   "01-petition.docx",  "02-memo.pdf",    "03-agent-committee.pdf",
-                                     "04-signatures.pdf", "04-signatures.csv", "05-annexes.pdf", "README.txt",
-                                     NULL};
+const char *const dossier_parts[] = {"01-petition.pdf",        "01-petition.docx",  "02-memo.pdf",
+                                     "03-agent-committee.pdf", "04-signatures.pdf", "04-signatures.csv",
+                                     "05-annexes.pdf",         "README.txt",        NULL};
 
 /* What the dossier is made of, read once. */
 struct src {
@@ -107,8 +107,9 @@ static char *fill(const struct src *s, const char *key, const char *name, const 
 
 static int load(sqlite3 *db, const char *overrides, long long id, struct src *s, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT title, draft_id, association, association_since, association_members, "
-	                                  "agent_name, deputy_name, committee_size, purged_at FROM petitions WHERE id = ?1");
+	sqlite3_stmt *st =
+	    db_prepare(db, "SELECT title, draft_id, association, association_since, association_members, "
+	                   "agent_name, deputy_name, committee_size, purged_at FROM petitions WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -160,11 +161,13 @@ static int check_parts(const struct src *s, struct err *e)
 			buf_appendf(&names, "%s%s", i ? ", " : "", name ? name : "?");
 		}
 		if (names.len)
-			buf_appendf(&why, "required fields of draft %lld still empty: %s", s->draft_id, buf_str(&names));
+			buf_appendf(&why, "required fields of draft %lld still empty: %s", s->draft_id,
+			            buf_str(&names));
 		buf_release(&names);
 		if (!filled(field(s, "reasons")) && !filled(field(s, "objectives")))
-			buf_appendf(&why, "%sthe memo of reasons and objectives (the draft's fields reasons and objectives "
-			                  "are empty)",
+			buf_appendf(&why,
+			            "%sthe memo of reasons and objectives (the draft's fields reasons and objectives "
+			            "are empty)",
 			            why.len ? "; " : "");
 	}
 	size_t i;
@@ -340,7 +343,9 @@ static struct doc *annexes_doc(const struct src *s, const struct doc *text)
 			            json_is_true(json_object_get(c, "overridden")) ? ", " : "",
 			            json_is_true(json_object_get(c, "overridden")) ? W("petition_overridden") : "");
 		const char *label = W(key);
-		const char *mark = !strcmp(jstr(c, "status"), "pass") ? "✓ " : !strcmp(jstr(c, "status"), "fail") ? "✗ " : "? ";
+		const char *mark = !strcmp(jstr(c, "status"), "pass")   ? "✓ "
+		                   : !strcmp(jstr(c, "status"), "fail") ? "✗ "
+		                                                        : "? ";
 		struct buf st = BUF_INIT;
 		buf_appendf(&st, "%s%s", mark, W(skey));
 		const char *cells[] = {strcmp(label, key) ? label : jstr(c, "id"), buf_str(&st), buf_str(&src)};
@@ -459,10 +464,9 @@ static void sha256_hex(const struct buf *b, char hex[65])
 static int zip_dossier(const struct src *s, struct doc *const parts[5], const struct buf *csv, struct buf *out,
                        int *files, struct err *e)
 {
-	static const char *const labels[] = {"dossier_file_petition_pdf", "dossier_file_petition_docx",
-	                                     "dossier_file_memo",         "dossier_file_agent",
-	                                     "dossier_file_signatures",   "dossier_file_signatures_csv",
-	                                     "dossier_file_annexes"};
+	static const char *const labels[] = {
+	    "dossier_file_petition_pdf", "dossier_file_petition_docx",  "dossier_file_memo",   "dossier_file_agent",
+	    "dossier_file_signatures",   "dossier_file_signatures_csv", "dossier_file_annexes"};
 	struct office_zip z = OFFICE_ZIP_INIT;
 	struct buf part = BUF_INIT, readme = BUF_INIT, sums = BUF_INIT;
 	int r = office_zip_open(&z, e);
@@ -473,13 +477,27 @@ static int zip_dossier(const struct src *s, struct doc *const parts[5], const st
 	for (int i = 0; i < 7 && !r; i++) {
 		buf_reset(&part);
 		switch (i) {
-		case 0: r = export_pdf(parts[0], &part, e); break;
-		case 1: r = export_docx(parts[0], &part, e); break;
-		case 2: r = export_pdf(parts[1], &part, e); break;
-		case 3: r = export_pdf(parts[2], &part, e); break;
-		case 4: r = export_pdf(parts[3], &part, e); break;
-		case 5: buf_append(&part, csv->data ? csv->data : "", csv->len); break;
-		case 6: r = export_pdf(parts[4], &part, e); break;
+		case 0:
+			r = export_pdf(parts[0], &part, e);
+			break;
+		case 1:
+			r = export_docx(parts[0], &part, e);
+			break;
+		case 2:
+			r = export_pdf(parts[1], &part, e);
+			break;
+		case 3:
+			r = export_pdf(parts[2], &part, e);
+			break;
+		case 4:
+			r = export_pdf(parts[3], &part, e);
+			break;
+		case 5:
+			buf_append(&part, csv->data ? csv->data : "", csv->len);
+			break;
+		case 6:
+			r = export_pdf(parts[4], &part, e);
+			break;
 		}
 		if (r) {
 			err_prefix(e, "%s", dossier_parts[i]);

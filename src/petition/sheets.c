@@ -28,21 +28,21 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-#define PAGE_W     841.89 /* A4 landscape, in points */
-#define PAGE_H     595.28
-#define MARGIN     24.0
-#define CONTENT_W  (PAGE_W - 2 * MARGIN)
-#define HEAD_H     66.0 /* title, council, legal basis; the sheet number and the collector's box */
-#define SIDE_W     230.0
-#define SIDE_GAP   18.0
-#define GAP        7.0
-#define CONSENT_H  50.0
-#define FOOT_H     11.0
-#define HEAD_ROW_H 22.0
-#define NO_W       28.0 /* the row-number column */
-#define GRID_TOP   (MARGIN + HEAD_H + GAP)
+#define PAGE_W      841.89 /* A4 landscape, in points */
+#define PAGE_H      595.28
+#define MARGIN      24.0
+#define CONTENT_W   (PAGE_W - 2 * MARGIN)
+#define HEAD_H      66.0 /* title, council, legal basis; the sheet number and the collector's box */
+#define SIDE_W      230.0
+#define SIDE_GAP    18.0
+#define GAP         7.0
+#define CONSENT_H   50.0
+#define FOOT_H      11.0
+#define HEAD_ROW_H  22.0
+#define NO_W        28.0 /* the row-number column */
+#define GRID_TOP    (MARGIN + HEAD_H + GAP)
 #define GRID_BOTTOM (PAGE_H - MARGIN - FOOT_H - CONSENT_H - GAP)
-#define CELL_PAD   3.0
+#define CELL_PAD    3.0
 
 #define PT(v) ((double)(v) / PANGO_SCALE)
 
@@ -186,8 +186,8 @@ static int first_letter_rtl(const char *text)
 			return -1;
 		if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF))
 			return 1;
-		if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 &&
-		                                                             cp != 0xF7))
+		if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+		    (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7))
 			return 0;
 		i += (size_t)k;
 	}
@@ -316,10 +316,13 @@ static const struct {
 	const char *name, *key;
 	double weight;
 } known_columns[] = {
-	{"first_name", "sheets_col_first_name", 1.0}, {"last_name", "sheets_col_last_name", 1.0},
-	{"cin", "sheets_col_cin", 0.9},               {"address", "sheets_col_address", 1.6},
-	{"commune_code", "sheets_col_commune", 1.0},  {"contact", "sheets_col_contact", 1.0},
-	{"signature", "sheets_col_signature", 0.9},
+    {"first_name", "sheets_col_first_name", 1.0},
+    {"last_name", "sheets_col_last_name", 1.0},
+    {"cin", "sheets_col_cin", 0.9},
+    {"address", "sheets_col_address", 1.6},
+    {"commune_code", "sheets_col_commune", 1.0},
+    {"contact", "sheets_col_contact", 1.0},
+    {"signature", "sheets_col_signature", 0.9},
 };
 
 static void column_of(const char *name, const char **key, double *weight)
@@ -395,11 +398,11 @@ static int check_args(const char *lang, int first, int count, int rows, struct e
 		return err_set(e, ERR_USAGE, "--first is the number of the first sheet, from 1 to %d, not %d",
 		               PETITION_SHEET_FIRST_MAX, first);
 	if (count < 1 || count > PETITION_SHEETS_MAX)
-		return err_set(e, ERR_USAGE, "--count is the number of sheets, from 1 to %d, not %d", PETITION_SHEETS_MAX,
-		               count);
+		return err_set(e, ERR_USAGE, "--count is the number of sheets, from 1 to %d, not %d",
+		               PETITION_SHEETS_MAX, count);
 	if (first > PETITION_SHEET_FIRST_MAX - count + 1)
-		return err_set(e, ERR_USAGE, "--first: the last sheet would be numbered %d, above %d", first + count - 1,
-		               PETITION_SHEET_FIRST_MAX);
+		return err_set(e, ERR_USAGE, "--first: the last sheet would be numbered %d, above %d",
+		               first + count - 1, PETITION_SHEET_FIRST_MAX);
 	if (rows < PETITION_ROWS_MIN || rows > PETITION_ROWS_MAX)
 		return err_set(e, ERR_USAGE, "--rows is the number of rows on a sheet, from %d to %d, not %d",
 		               PETITION_ROWS_MIN, PETITION_ROWS_MAX, rows);
@@ -431,7 +434,8 @@ int petition_sheets_pdf(sqlite3 *db, const char *overrides_dir, long long petiti
 	int ok = json_is_array(names) && json_array_size(names) > 0;
 	json_array_foreach(names, i, c) ok = ok && json_is_string(c) && *json_string_value(c);
 	if (!ok) {
-		r = err_set(e, ERR_FORMAT, "the rule set %s has no list of signature columns (figure signature_columns)",
+		r = err_set(e, ERR_FORMAT,
+		            "the rule set %s has no list of signature columns (figure signature_columns)",
 		            jstr(p, "rule"));
 		goto cleanup;
 	}
@@ -455,7 +459,8 @@ int petition_sheets_pdf(sqlite3 *db, const char *overrides_dir, long long petiti
 	pango_context_set_round_glyph_positions(s.pango, FALSE);
 	pango_context_set_base_dir(s.pango, s.rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
 	pango_context_set_language(s.pango, pango_language_from_string(lang));
-	s.font = pango_font_description_from_string(s.rtl ? "Noto Naskh Arabic, Noto Sans 10" : "Noto Sans, Noto Naskh Arabic 10");
+	s.font = pango_font_description_from_string(s.rtl ? "Noto Naskh Arabic, Noto Sans 10"
+	                                                  : "Noto Sans, Noto Naskh Arabic 10");
 
 	/* The header: the petition, its council and territory, the legal basis. */
 	double main_w = CONTENT_W - SIDE_W - SIDE_GAP;
@@ -484,7 +489,8 @@ int petition_sheets_pdf(sqlite3 *db, const char *overrides_dir, long long petiti
 	ncols = json_array_size(names);
 	cols = xcalloc(ncols, sizeof(*cols));
 	double total = 0, *weights = xcalloc(ncols, sizeof(double));
-	json_array_foreach(names, i, c) {
+	json_array_foreach(names, i, c)
+	{
 		const char *unused;
 		column_of(json_string_value(c), &unused, &weights[i]);
 		total += weights[i];
@@ -668,11 +674,12 @@ int petition_paper_communes(sqlite3 *db, long long petition_id, json_t **out, st
 	if (!*code)
 		return 0; /* national: every commune of the country, typed by name or code */
 	/* the petition's own commune first, then by French name */
-	st = db_prepare(db, "SELECT c.code, c.name_fr, c.name_ar, p.name_fr, p.name_ar FROM communes c "
-	                    "JOIN provinces p ON p.code = c.province_code "
-	                    "WHERE (?1 = 'province' AND c.province_code = ?2) OR (?1 = 'region' AND c.region_code = ?2) "
-	                    "OR (?1 = 'commune' AND c.province_code = ?3) "
-	                    "ORDER BY c.code <> ?2, c.name_fr, c.code");
+	st =
+	    db_prepare(db, "SELECT c.code, c.name_fr, c.name_ar, p.name_fr, p.name_ar FROM communes c "
+	                   "JOIN provinces p ON p.code = c.province_code "
+	                   "WHERE (?1 = 'province' AND c.province_code = ?2) OR (?1 = 'region' AND c.region_code = ?2) "
+	                   "OR (?1 = 'commune' AND c.province_code = ?3) "
+	                   "ORDER BY c.code <> ?2, c.name_fr, c.code");
 	sqlite3_bind_text(st, 1, is_province ? "province" : is_region ? "region" : "commune", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, province, -1, SQLITE_TRANSIENT);
@@ -688,14 +695,16 @@ int petition_paper_progress(sqlite3 *db, long long petition_id, long long sheet,
                             struct err *e)
 {
 	*out = NULL;
-	sqlite3_stmt *st = db_prepare(db, "SELECT (SELECT count(*) FROM signatures WHERE petition_id = ?1 AND channel = "
-	                                  "'paper') FROM petitions WHERE id = ?1");
+	sqlite3_stmt *st =
+	    db_prepare(db, "SELECT (SELECT count(*) FROM signatures WHERE petition_id = ?1 AND channel = "
+	                   "'paper') FROM petitions WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, petition_id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return err_set(e, ERR_NOTFOUND, "no petition %lld", petition_id);
 	}
-	json_t *o = json_pack("{s:I, s:I}", "paper", (json_int_t)sqlite3_column_int64(st, 0), "sheet", (json_int_t)sheet);
+	json_t *o =
+	    json_pack("{s:I, s:I}", "paper", (json_int_t)sqlite3_column_int64(st, 0), "sheet", (json_int_t)sheet);
 	sqlite3_finalize(st);
 
 	json_t *rows = json_array();
@@ -721,11 +730,10 @@ int petition_paper_progress(sqlite3 *db, long long petition_id, long long sheet,
 	sqlite3_bind_int64(st, 1, petition_id);
 	sqlite3_bind_int(st, 2, recent);
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "sheet",
-		                                      (json_int_t)sqlite3_column_int64(st, 0), "row",
-		                                      (json_int_t)sqlite3_column_int64(st, 1), "commune_code",
-		                                      db_text(st, 2), "name_fr", db_text(st, 3), "name_ar",
-		                                      db_text(st, 4), "status", db_text(st, 5)));
+		json_array_append_new(
+		    list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "sheet", (json_int_t)sqlite3_column_int64(st, 0),
+		                    "row", (json_int_t)sqlite3_column_int64(st, 1), "commune_code", db_text(st, 2),
+		                    "name_fr", db_text(st, 3), "name_ar", db_text(st, 4), "status", db_text(st, 5)));
 	sqlite3_finalize(st);
 	json_object_set_new(o, "recent", list);
 	*out = o;

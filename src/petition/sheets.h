@@ -18,12 +18,12 @@
 #include "base/err.h"
 
 /* The limits of one request, and the defaults of the command line and the web form. */
-#define PETITION_SHEETS_MAX 500
+#define PETITION_SHEETS_MAX      500
 #define PETITION_SHEET_FIRST_MAX 99999
-#define PETITION_ROWS_MIN 5
-#define PETITION_ROWS_MAX 40
-#define PETITION_ROWS_DEFAULT 15
-#define PETITION_SHEETS_DEFAULT 10
+#define PETITION_ROWS_MIN        5
+#define PETITION_ROWS_MAX        40
+#define PETITION_ROWS_DEFAULT    15
+#define PETITION_SHEETS_DEFAULT  10
 
 /*
  * Appends to out a PDF of nsheets signature sheets of petition_id, numbered from

@@ -54,7 +54,8 @@ int petition_timeline(sqlite3 *db, const char *overrides_dir, long long campaign
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		free(ids);
-		return err_set(e, ERR_DB, "listing the petitions of campaign %lld: %s", campaign_id, sqlite3_errmsg(db));
+		return err_set(e, ERR_DB, "listing the petitions of campaign %lld: %s", campaign_id,
+		               sqlite3_errmsg(db));
 	}
 	json_t **items = NULL;
 	size_t nitems = 0, ialloc = 0;
@@ -64,22 +65,23 @@ int petition_timeline(sqlite3 *db, const char *overrides_dir, long long campaign
 		if (petition_dates(db, overrides_dir, ids[k], today, &p, &pe))
 			continue;
 		json_t *title = opt_str(p, "title");
-		json_t *filed = json_pack("{s:O, s:s, s:I, s:O, s:s, s:o, s:o, s:i}", "date", json_object_get(p, "filed_on"),
-		                          "kind", "filed", "petition", (json_int_t)ids[k], "petition_title", title,
-		                          "source", "recorded", "channel", opt_str(p, "channel"), "receipt",
-		                          opt_str(p, "receipt"), "seq", 0);
+		json_t *filed =
+		    json_pack("{s:O, s:s, s:I, s:O, s:s, s:o, s:o, s:i}", "date", json_object_get(p, "filed_on"),
+		              "kind", "filed", "petition", (json_int_t)ids[k], "petition_title", title, "source",
+		              "recorded", "channel", opt_str(p, "channel"), "receipt", opt_str(p, "receipt"), "seq", 0);
 		items = xgrow(items, &ialloc, nitems + 1, sizeof(*items));
 		items[nitems++] = filed;
 		size_t i;
 		json_t *d;
 		json_array_foreach(json_object_get(p, "dates"), i, d)
 		{
-			json_t *item = json_pack("{s:O, s:s, s:I, s:O, s:O, s:o, s:o, s:o, s:O, s:O, s:i}", "date",
-			                         json_object_get(d, "date"), "kind", "deadline", "petition",
-			                         (json_int_t)ids[k], "petition_title", title, "id", json_object_get(d, "id"),
-			                         "label", opt_str(d, "label"), "source", opt_str(d, "source"), "status",
-			                         opt_str(d, "status"), "overdue", json_object_get(d, "overdue"), "days_left",
-			                         json_object_get(d, "days_left"), "seq", (int)i + 1);
+			json_t *item =
+			    json_pack("{s:O, s:s, s:I, s:O, s:O, s:o, s:o, s:o, s:O, s:O, s:i}", "date",
+			              json_object_get(d, "date"), "kind", "deadline", "petition", (json_int_t)ids[k],
+			              "petition_title", title, "id", json_object_get(d, "id"), "label",
+			              opt_str(d, "label"), "source", opt_str(d, "source"), "status",
+			              opt_str(d, "status"), "overdue", json_object_get(d, "overdue"), "days_left",
+			              json_object_get(d, "days_left"), "seq", (int)i + 1);
 			items = xgrow(items, &ialloc, nitems + 1, sizeof(*items));
 			items[nitems++] = item;
 		}

@@ -19,18 +19,18 @@ static const char *const levels[] = {"commune", "province", "region", "national"
 static const char *const channels[] = {"paper", "online", "import", NULL};
 
 /* The petitions and documents counted: ?1 the year (text, or NULL), ?2 the campaign (0: all). */
-#define PETITIONS                                                                                                  \
-	"WITH sel AS (SELECT p.*, CASE p.rule WHEN 'ma/commune' THEN 'commune' WHEN 'ma/province' THEN 'province' " \
-	"WHEN 'ma/region' THEN 'region' ELSE 'national' END AS level FROM petitions p "                            \
+#define PETITIONS                                                                                                      \
+	"WITH sel AS (SELECT p.*, CASE p.rule WHEN 'ma/commune' THEN 'commune' WHEN 'ma/province' THEN 'province' "    \
+	"WHEN 'ma/region' THEN 'region' ELSE 'national' END AS level FROM petitions p "                                \
 	"WHERE (?1 IS NULL OR substr(p.created_at, 1, 4) = ?1) AND (?2 = 0 OR p.campaign_id = ?2)) "
-#define DOCUMENTS                                                                                                  \
-	"WITH sel AS (SELECT d.id, d.type, d.status, d.created_at, d.campaign_id, "                                 \
-	"CASE WHEN d.type = 'motion' THEN 'national' ELSE coalesce(c.level, '') END AS level "                     \
-	"FROM drafts d JOIN campaigns c ON c.id = d.campaign_id "                                                  \
-	"WHERE d.type IN ('advisory-opinion', 'memorandum', 'motion', 'policy-brief') "                            \
+#define DOCUMENTS                                                                                                      \
+	"WITH sel AS (SELECT d.id, d.type, d.status, d.created_at, d.campaign_id, "                                    \
+	"CASE WHEN d.type = 'motion' THEN 'national' ELSE coalesce(c.level, '') END AS level "                         \
+	"FROM drafts d JOIN campaigns c ON c.id = d.campaign_id "                                                      \
+	"WHERE d.type IN ('advisory-opinion', 'memorandum', 'motion', 'policy-brief') "                                \
 	"AND (?1 IS NULL OR substr(d.created_at, 1, 4) = ?1) AND (?2 = 0 OR d.campaign_id = ?2)) "
-#define BY_THEME                                                                                                   \
-	"SELECT coalesce(ct.theme_key, ''), count(DISTINCT sel.id) FROM sel "                                      \
+#define BY_THEME                                                                                                       \
+	"SELECT coalesce(ct.theme_key, ''), count(DISTINCT sel.id) FROM sel "                                          \
 	"LEFT JOIN campaign_themes ct ON ct.campaign_id = sel.campaign_id GROUP BY 1"
 
 static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, const struct report_filter *f)
@@ -93,8 +93,8 @@ static int group_counts(sqlite3 *db, const char *sql, const struct report_filter
 }
 
 /* Every theme of the workspace with its count (0 included), then "" (no theme) when some have none. */
-static int theme_counts(sqlite3 *db, const char *sql, const struct report_filter *f, const char *what,
-                        json_t **out, struct err *e)
+static int theme_counts(sqlite3 *db, const char *sql, const struct report_filter *f, const char *what, json_t **out,
+                        struct err *e)
 {
 	json_t *counts = NULL;
 	int r = group_counts(db, sql, f, NULL, what, &counts, e);
@@ -107,8 +107,9 @@ static int theme_counts(sqlite3 *db, const char *sql, const struct report_filter
 		json_int_t n = 0;
 		size_t i;
 		json_t *c;
-		json_array_foreach(counts, i, c) if (!strcmp(json_string_value(json_object_get(c, "key")), db_text(st, 0)))
-		    n = json_integer_value(json_object_get(c, "count"));
+		json_array_foreach(counts, i,
+		                   c) if (!strcmp(json_string_value(json_object_get(c, "key")), db_text(st, 0))) n =
+		    json_integer_value(json_object_get(c, "count"));
 		json_array_append_new(a, json_pack("{s:s, s:I, s:s, s:s, s:s}", "key", db_text(st, 0), "count", n,
 		                                   "name_ar", db_text(st, 1), "name_fr", db_text(st, 2), "name_en",
 		                                   db_text(st, 3)));
@@ -124,7 +125,8 @@ static int theme_counts(sqlite3 *db, const char *sql, const struct report_filter
 	json_array_foreach(counts, i, c)
 	{
 		if (!*json_string_value(json_object_get(c, "key")) && json_integer_value(json_object_get(c, "count")))
-			json_array_append_new(a, json_pack("{s:s, s:O}", "key", "", "count", json_object_get(c, "count")));
+			json_array_append_new(a,
+			                      json_pack("{s:s, s:O}", "key", "", "count", json_object_get(c, "count")));
 	}
 	json_decref(counts);
 	*out = a;
@@ -138,7 +140,8 @@ static int year_counts(sqlite3 *db, const char *sql, const struct report_filter 
 	json_t *a = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *y = json_pack("{s:s, s:I}", "year", db_text(st, 0), "started", (json_int_t)sqlite3_column_int64(st, 1));
+		json_t *y =
+		    json_pack("{s:s, s:I}", "year", db_text(st, 0), "started", (json_int_t)sqlite3_column_int64(st, 1));
 		if (filed)
 			json_object_set_new(y, "filed", json_integer(sqlite3_column_int64(st, 2)));
 		json_array_append_new(a, y);
@@ -207,8 +210,9 @@ static int petitions_part(sqlite3 *db, const struct report_filter *f, json_t *o,
 	json_t *a = json_pack("{s:I, s:I, s:I}", "accepted", (json_int_t)acc, "refused", (json_int_t)ref, "decided",
 	                      (json_int_t)(acc + ref));
 	json_object_set_new(a, "rate", acc + ref ? json_real((double)acc / (double)(acc + ref)) : json_null());
-	json_object_set_new(a, "what", json_string("of the petitions whose decision is recorded, the share accepted "
-	                                           "(accepted / decided)"));
+	json_object_set_new(a, "what",
+	                    json_string("of the petitions whose decision is recorded, the share accepted "
+	                                "(accepted / decided)"));
 	json_object_set_new(o, "acceptance", a);
 
 	json_t *s = json_pack("{s:I, s:I, s:I}", "valid", (json_int_t)0, "duplicates", (json_int_t)0, "withdrawn",
@@ -252,9 +256,10 @@ static int documents_part(sqlite3 *db, const struct report_filter *f, json_t *o,
 	if (rc != SQLITE_ROW)
 		return err_set(e, ERR_DB, "counting the documents: %s", sqlite3_errmsg(db));
 	json_object_set_new(d, "total", json_integer(total));
-	json_object_set_new(d, "what", json_string("advisory opinions, memoranda, motions and policy briefs written in "
-	                                           "the workspace (every stage), by the year they were started; the "
-	                                           "level is the campaign's (a motion is national)"));
+	json_object_set_new(d, "what",
+	                    json_string("advisory opinions, memoranda, motions and policy briefs written in "
+	                                "the workspace (every stage), by the year they were started; the "
+	                                "level is the campaign's (a motion is national)"));
 	int r;
 	if ((r = group_counts(db, DOCUMENTS "SELECT type, count(*) FROM sel GROUP BY 1", f, report_document_types,
 	                      "the documents", &x, e)))
@@ -375,7 +380,8 @@ void report_csv(json_t *rep, struct buf *out)
 	const char *as_of = jstr(rep, "as_of");
 	json_t *p = json_object_get(rep, "petitions"), *d = json_object_get(rep, "documents");
 	json_t *a = json_object_get(rep, "acceptance"), *s = json_object_get(rep, "signatures");
-	buf_appends(out, "\xEF\xBB\xBF" "section,breakdown,group,count,as_of,what\r\n");
+	buf_appends(out, "\xEF\xBB\xBF"
+	                 "section,breakdown,group,count,as_of,what\r\n");
 	csv_row(out, "petitions", "total", "all", jint(p, "total"), as_of, jstr(p, "what"));
 	static const char *const pb[] = {"status", "level", "theme"};
 	for (size_t i = 0; i < 3; i++)

@@ -20,7 +20,7 @@ struct i18n;
 
 /* Which items are counted: 0 for no filter. */
 struct report_filter {
-	int year;             /* the year the petition or document was started (created) */
+	int year; /* the year the petition or document was started (created) */
 	long long campaign_id;
 };
 

@@ -57,8 +57,8 @@ static int dossier(struct req *r, enum dossier_format format)
 	         format == DOSSIER_PDF ? "pdf" : "zip");
 	resp_header(r, "Content-Disposition", cd);
 	resp_header(r, "Cache-Control", "no-store");
-	int rc = resp_text(r, 200, format == DOSSIER_PDF ? "application/pdf" : "application/zip", out.data ? out.data : "",
-	                   out.len);
+	int rc = resp_text(r, 200, format == DOSSIER_PDF ? "application/pdf" : "application/zip",
+	                   out.data ? out.data : "", out.len);
 	vault_buf_wipe(&out);
 	return rc;
 }

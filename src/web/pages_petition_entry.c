@@ -68,12 +68,12 @@ int page_petition_sheets_pdf(struct req *r)
 	if (!lang || !*lang)
 		lang = r->lang;
 	/* Out of range: the page names the form field (the core names the option, in English). */
-	const char *bad = first < 1 || first > PETITION_SHEET_FIRST_MAX                         ? "sheets_error_first"
-	                : count < 1 || count > PETITION_SHEETS_MAX                              ? "sheets_error_count"
-	                : first + count - 1 > PETITION_SHEET_FIRST_MAX                          ? "sheets_error_first"
-	                : rows < PETITION_ROWS_MIN || rows > PETITION_ROWS_MAX                  ? "sheets_error_rows"
-	                : strcmp(lang, "ar") && strcmp(lang, "fr") && strcmp(lang, "en")        ? "sheets_error_lang"
-	                                                                                        : NULL;
+	const char *bad = first < 1 || first > PETITION_SHEET_FIRST_MAX                    ? "sheets_error_first"
+	                  : count < 1 || count > PETITION_SHEETS_MAX                       ? "sheets_error_count"
+	                  : first + count - 1 > PETITION_SHEET_FIRST_MAX                   ? "sheets_error_first"
+	                  : rows < PETITION_ROWS_MIN || rows > PETITION_ROWS_MAX           ? "sheets_error_rows"
+	                  : strcmp(lang, "ar") && strcmp(lang, "fr") && strcmp(lang, "en") ? "sheets_error_lang"
+	                                                                                   : NULL;
 	if (bad)
 		return resp_error(r, 400, bad);
 	struct buf pdf = BUF_INIT;
@@ -101,12 +101,12 @@ static const struct column {
 	const char *column, *field, *label;
 	int ltr, optional;
 } columns[] = {
-	{"first_name", "first_name", "sign_first_name", 0, 0},
-	{"last_name", "last_name", "sign_last_name", 0, 0},
-	{"cin", "cin", "sign_cin", 1, 0},
-	{"address", "address", "sign_address", 0, 0},
-	{"commune_code", "commune", "entry_commune", 0, 0},
-	{"contact", "contact", "sign_contact", 1, 1},
+    {"first_name", "first_name", "sign_first_name", 0, 0},
+    {"last_name", "last_name", "sign_last_name", 0, 0},
+    {"cin", "cin", "sign_cin", 1, 0},
+    {"address", "address", "sign_address", 0, 0},
+    {"commune_code", "commune", "entry_commune", 0, 0},
+    {"contact", "contact", "sign_contact", 1, 1},
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -126,7 +126,8 @@ static size_t page_columns(struct req *r, const char *rule, const struct column 
 	if (!rules_load(r->web->overrides, rule, &set, NULL) && !rules_apply_overrides(r->hub->db, set, NULL)) {
 		size_t i;
 		json_t *c;
-		json_array_foreach(json_object_get(rules_figure(set, "signature_columns"), "value"), i, c) {
+		json_array_foreach(json_object_get(rules_figure(set, "signature_columns"), "value"), i, c)
+		{
 			const struct column *col = column_named(json_string_value(c) ? json_string_value(c) : "");
 			int seen = 0;
 			for (size_t k = 0; k < n; k++)
@@ -232,9 +233,9 @@ static int entry_page(struct req *r, long long id, int status, json_t *ctx, long
 		if (!focus && (!refused || err))
 			focus = col->field;
 		const char *v = refused ? req_field(r, col->field) : NULL;
-		json_t *f = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "name", col->field, "label", T(r, col->label),
-		                      "value", v ? v : "", "ltr", col->ltr, "optional", col->optional, "cin",
-		                      !strcmp(col->field, "cin"), "commune", !strcmp(col->field, "commune"));
+		json_t *f = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "name", col->field, "label",
+		                      T(r, col->label), "value", v ? v : "", "ltr", col->ltr, "optional", col->optional,
+		                      "cin", !strcmp(col->field, "cin"), "commune", !strcmp(col->field, "commune"));
 		if (!strcmp(col->field, "commune")) {
 			json_object_set_new(f, "hint", json_string(T(r, "entry_commune_hint")));
 			json_object_set_new(f, "list", json_boolean(json_array_size(communes) > 0));
@@ -243,8 +244,8 @@ static int entry_page(struct req *r, long long id, int status, json_t *ctx, long
 			json_object_set(f, "error", err);
 		int hint = !strcmp(col->field, "commune");
 		if (hint || err) {
-			char *by = xasprintf("%s%s%s%s%s", hint ? col->field : "", hint ? "-hint" : "", hint && err ? " " : "",
-			                     err ? col->field : "", err ? "-error" : "");
+			char *by = xasprintf("%s%s%s%s%s", hint ? col->field : "", hint ? "-hint" : "",
+			                     hint && err ? " " : "", err ? col->field : "", err ? "-error" : "");
 			json_object_set_new(f, "describedby", json_string(by));
 			free(by);
 		}
@@ -255,14 +256,16 @@ static int entry_page(struct req *r, long long id, int status, json_t *ctx, long
 		focus = json_object_get(errs, "sheet") ? "sheet" : "row";
 	size_t i;
 	json_t *f;
-	json_array_foreach(fields, i, f) json_object_set_new(f, "autofocus", json_boolean(focus && !strcmp(jstr(f, "name"), focus)));
+	json_array_foreach(fields, i, f)
+	    json_object_set_new(f, "autofocus", json_boolean(focus && !strcmp(jstr(f, "name"), focus)));
 	json_object_set_new(ctx, "focus_sheet", json_boolean(focus && !strcmp(focus, "sheet")));
 	json_object_set_new(ctx, "focus_row", json_boolean(focus && !strcmp(focus, "row")));
 	json_object_set_new(ctx, "fields", fields);
 
 	/* The communes to choose from: the code is what is sent, the name and province show. */
 	json_t *options = json_array(), *c;
-	json_array_foreach(communes, i, c) {
+	json_array_foreach(communes, i, c)
+	{
 		char *label = xasprintf("%s (%s)", jstr(c, is_ar(r) ? "name_ar" : "name_fr"),
 		                        jstr(c, is_ar(r) ? "province_ar" : "province_fr"));
 		json_array_append_new(options, json_pack("{s:s, s:s}", "code", jstr(c, "code"), "label", label));
@@ -272,7 +275,8 @@ static int entry_page(struct req *r, long long id, int status, json_t *ctx, long
 
 	/* The last rows saved: sheet, row, commune and status, nothing of the person. */
 	json_t *recent = json_array(), *x;
-	json_array_foreach(json_object_get(progress, "recent"), i, x) {
+	json_array_foreach(json_object_get(progress, "recent"), i, x)
+	{
 		char key[48];
 		snprintf(key, sizeof(key), "entry_status_%s", jstr(x, "status"));
 		const char *name = jstr(x, is_ar(r) ? "name_ar" : "name_fr");
@@ -374,8 +378,8 @@ int page_petition_entry_post(struct req *r)
 		value[col - columns] = v && *v ? v : NULL;
 		char *m = NULL;
 		if (!value[col - columns] && !col->optional) {
-			m = page_format(r, !strcmp(col->field, "cin") ? "entry_cin_empty" : "entry_error_required", "field",
-			                T(r, col->label));
+			m = page_format(r, !strcmp(col->field, "cin") ? "entry_cin_empty" : "entry_error_required",
+			                "field", T(r, col->label));
 		} else if (v && strlen(v) > PETITION_FIELD_MAX) {
 			m = page_format(r, "entry_error_too_long", "field", T(r, col->label));
 		} else if (!strcmp(col->field, "cin")) {
@@ -396,7 +400,8 @@ int page_petition_entry_post(struct req *r)
 		size_t n = 0;
 		int cr = online_commune(r->hub->db, id, commune, code, &t, &n, &e);
 		if (cr)
-			add_error(ctx, errs, "commune", T(r, cr == ERR_EXISTS ? "entry_error_commune_many" : "entry_error_commune"));
+			add_error(ctx, errs, "commune",
+			          T(r, cr == ERR_EXISTS ? "entry_error_commune_many" : "entry_error_commune"));
 		free(t);
 	}
 	struct vault *v = NULL;

@@ -67,7 +67,9 @@ static json_t *blocks_json(const struct doc *d)
 			for (size_t k = i; k < end; k++) {
 				json_t *cells = json_array();
 				for (size_t c = 0; c < d->blocks[k].nspans; c++)
-					json_array_append_new(cells, json_string(d->blocks[k].spans[c].text ? d->blocks[k].spans[c].text : ""));
+					json_array_append_new(
+					    cells,
+					    json_string(d->blocks[k].spans[c].text ? d->blocks[k].spans[c].text : ""));
 				if (k - i < header)
 					json_array_extend(head, cells), json_decref(cells);
 				else
@@ -143,8 +145,8 @@ int page_report(struct req *r)
 			char v[32];
 			snprintf(v, sizeof(v), "%lld", id);
 			const char *title = json_string_value(json_object_get(c, "title"));
-			json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "value", v, "label", title ? title : v,
-			                                         "selected", id == f.campaign_id));
+			json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "value", v, "label",
+			                                         title ? title : v, "selected", id == f.campaign_id));
 		}
 		json_decref(campaigns);
 	}

@@ -150,6 +150,36 @@ check "names the part and the cell" 'grep -q "damaged.xlsx" err && grep -q "xl/w
 check "none of them stored anything" '[ "$(count "$pback")" = "$before" ]'
 check "and none left a file in the workspace" '[ -z "$(ls -A ws/tmp 2>/dev/null)" ]'
 
+# ---- a killed import of a large workbook keeps whole batches only ----
+pbig=$(new_petition "Grande")
+mkdir -p big/_rels big/xl/_rels big/xl/worksheets
+cp hand/_rels/.rels big/_rels/ && cp hand/xl/workbook.xml big/xl/
+cp hand/xl/_rels/workbook.xml.rels big/xl/_rels/ && cp hand/xl/strings.xml big/xl/ && cp hand/xl/worksheets/other.xml big/xl/worksheets/
+awk -v ns="$NS" -v c="$c_azilal" 'BEGIN {
+	printf "<?xml version=\"1.0\"?><worksheet %s><sheetData><row r=\"1\">", ns
+	split("first_name last_name cin address commune_code", h, " ")
+	for (k = 1; k <= 5; k++) printf "<c t=\"inlineStr\"><is><t>%s</t></is></c>", h[k]
+	printf "</row>\n"
+	for (i = 2; i <= 150001; i++)
+		printf "<row r=\"%d\"><c t=\"inlineStr\"><is><t>Prenom%d</t></is></c><c t=\"inlineStr\"><is><t>Nom%d</t></is></c><c t=\"inlineStr\"><is><t>K%d</t></is></c><c t=\"inlineStr\"><is><t>%d, Rue des Orangers</t></is></c><c t=\"inlineStr\"><is><t>%s</t></is></c></row>\n", i, i, i, i, i, c
+	printf "</sheetData></worksheet>"
+}' >big/xl/worksheets/first.xml
+(cd big && zip -q -r ../big.xlsx .) && rm -rf big
+"$ASURIF" petition import "$pbig" big.xlsx >big.out 2>big.err &
+pid_import=$!
+waited=0
+while [ "$(count "$pbig" 2>/dev/null || echo 0)" = 0 ] && [ $waited -lt 600 ] && kill -0 "$pid_import" 2>/dev/null; do
+	sleep 0.1
+	waited=$((waited + 1))
+done
+kill -9 "$pid_import" 2>/dev/null
+wait "$pid_import" 2>/dev/null
+stored=$(count "$pbig")
+check "the database is intact" '[ "$(sql "PRAGMA integrity_check")" = ok ]'
+check "whole batches stored ($stored rows), not all" '[ "$stored" -gt 0 ] && [ "$stored" -lt 150000 ] && [ $((stored % 1000)) -eq 0 ]'
+check "each with its row number in the sheet" '[ "$(sql "SELECT min(row_number) || \",\" || max(row_number) FROM signatures WHERE petition_id = $pbig")" = "2,$((stored + 1))" ]'
+rm -f big.xlsx
+
 # ---- the web ----
 printf 'coordinator password 1\n' | asurif user add coord --role coordinator >/dev/null
 printf 'member password 1\n' | asurif user add member --role member >/dev/null

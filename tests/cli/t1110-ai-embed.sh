@@ -55,6 +55,28 @@ check "its passages are embedded at once" 'grep -q "embedded   2 passages" out &
 expect_ok "adding in JSON" asurif add --json "$SRCDIR/data/demo/05-rapport-litteratie-numerique-ia.txt"
 jq_check "JSON output unchanged (a duplicate)" '.duplicates == 1' out
 
+# the upload page embeds what it takes in, too
+printf 'member password 1\n' | asurif user add member --role member >/dev/null
+port=$((20000 + ($$ + 11) % 20000))
+while curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do port=$((port + 1)); done
+base="http://127.0.0.1:$port"
+"$ASURIF" serve --listen "127.0.0.1:$port" >server.out 2>server.err &
+web=$!
+trap 'stop_model; kill $web 2>/dev/null; wait $web 2>/dev/null' EXIT
+i=0
+until curl -sf "$base/healthz" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$1" | head -n 1; }
+curl -s -c jar -b jar -o signin.html "$base/signin"
+curl -s -c jar -b jar -o /dev/null --data-urlencode "csrf=$(csrf_of signin.html)" --data-urlencode "login=member" \
+	--data-urlencode "password=member password 1" "$base/signin"
+curl -s -b jar -c jar -o up.html "$base/upload"
+printf '# Transport scolaire\n\nLa commune organise le transport scolaire des élèves du monde rural.\n' >web.md
+check "an upload through the web page" '[ "$(curl -s -b jar -c jar -H "Accept: application/json" -o up.json -w "%{http_code}" -F "csrf=$(csrf_of up.html)" -F "files=@web.md" "$base/upload")" = 200 ]'
+jq_check "its passage is embedded at once" '.added == 1 and .vectors.embedded == 1 and .vectors.waiting == 0' up.json
+check "every passage has its vector" '[ "$(vectors embed2)" -eq "$(passages)" ]'
+kill $web 2>/dev/null
+wait $web 2>/dev/null
+
 stop_model
 printf '# Eau potable\n\nLa coopérative demande un raccordement au réseau d eau potable.\n' >down.md
 start=$(date +%s)
