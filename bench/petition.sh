@@ -1,5 +1,5 @@
 #!/bin/sh
-# Petitions under load: importing 100,000 paper signatures from a CSV (against sqlite3's
+# Petitions under load: importing 100,000 paper signatures from a CSV and from XLSX (against sqlite3's
 # own .import of the same file), the public signing page taking POSTs at a paced rate
 # (wrk with a Lua script), and a kill -9 of the server during the load: every signature
 # whose confirmation was received must be in the database.

@@ -9,7 +9,7 @@
 # vectors  vector search over 100,000 passages of 1,024-value embeddings in a workspace:
 #          index load, search latency (p50, p99) and memory added, against float32 and a
 #          plain loop in the same run
-# petition 100,000 signatures imported from a CSV (against sqlite3 .import), the signing page
+# petition 100,000 signatures imported from a CSV (against sqlite3 .import) and from XLSX, the signing page
 #          under 200 POSTs/s for 60 s, and a kill -9 of the server under load (bench/petition.sh)
 # export   a 10-page Arabic memorandum with 30 citations in every format, against LibreOffice
 #          converting the same DOCX to PDF

@@ -85,6 +85,7 @@ size_t ai_rrf(const long long *a, size_t na, const long long *b, size_t nb, stru
 struct cand {
 	struct ai_fused f;
 	int pinned;
+	float vector_score;
 	const char *snippet; /* BM25's, borrowed from the search results */
 };
 
@@ -118,6 +119,7 @@ static int fill_hit(struct hub *h, const struct cand *c, struct ai_hit *x)
 		x->bm25_rank = c->f.rank_a;
 		x->vector_rank = c->f.rank_b;
 		x->pinned = c->pinned;
+		x->vector_score = c->vector_score;
 		x->score = c->f.score;
 	}
 	sqlite3_reset(st);
@@ -195,6 +197,7 @@ int ai_retrieve(struct hub *h, const struct ai_config *c, const char *query, int
 	for (size_t i = 0; i < nc; i++) {
 		cv[i].f = fv[i];
 		cv[i].snippet = fv[i].rank_a ? bm.v[fv[i].rank_a - 1].snippet : NULL;
+		cv[i].vector_score = fv[i].rank_b ? vh[fv[i].rank_b - 1].score : 0;
 	}
 	free(la);
 	free(lb);

@@ -30,6 +30,7 @@ struct ai_hit {
 	int bm25_rank;   /* 1-based rank in the BM25 list, 0 when not in it */
 	int vector_rank; /* 1-based rank in the vector list, 0 when not in it */
 	int pinned;      /* 1 when pinned as evidence of the campaign asked about */
+	float vector_score; /* cosine similarity to the query when vector_rank > 0, else 0 */
 	double score;    /* the fused score, higher is better (pinned passages first) */
 };
 

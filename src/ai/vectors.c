@@ -247,7 +247,9 @@ static int vindex_load(sqlite3 *db, const char *db_path, const char *model, long
 			BUG("out of memory");
 		ix->rows = p;
 	}
-	sqlite3_stmt *st = db_prepare(db, "SELECT passage_id, scale, vec FROM passage_vectors WHERE model = ? AND dim = ?");
+	/* a scan of the table in passage order ("+model": not through the model index, which would
+	 * look each row up again; a workspace holds one model's vectors) */
+	sqlite3_stmt *st = db_prepare(db, "SELECT passage_id, scale, vec FROM passage_vectors WHERE +model = ? AND dim = ?");
 	db_bind_text(st, 1, model);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)ix->dim);
 	int rc = SQLITE_DONE;

@@ -28,6 +28,7 @@ enum doc_block_type {
 	DOC_QUOTE,     /* a quoted passage (indented) */
 	DOC_ROW,       /* a row of a table: level 1 a header row, 0 a body row; one span per cell
 	                  (text "" for an empty cell). Consecutive rows form one table. */
+	DOC_PAGEBREAK, /* what follows starts on a new page (no spans); Markdown has none */
 };
 
 enum { DOC_BOLD = 1, DOC_ITALIC = 2 };

@@ -157,6 +157,10 @@ static void docx_block(struct docx *x, const struct doc_block *b)
 
 	if (b->type != DOC_BULLET && b->type != DOC_NUMBERED)
 		docx_lists_close(x);
+	if (b->type == DOC_PAGEBREAK) {
+		buf_appends(&x->body, "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>\n");
+		return;
+	}
 	switch (b->type) {
 	case DOC_HEADING:
 		snprintf(style, sizeof(style), "Heading%d", level);

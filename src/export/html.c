@@ -51,6 +51,7 @@ static const char html_style[] =
     "th, td { border: .5pt solid #404040; padding: .2em .4em; text-align: start; vertical-align: top }\n"
     "th { background: #e4e9f0 }\n"
     "tr { break-inside: avoid; page-break-inside: avoid }\n"
+    ".page-break { break-after: page; page-break-after: always }\n"
     "thead { display: table-header-group }\n"
     "@media print { body { max-width: none; padding: 0 } a { color: inherit } }\n";
 
@@ -254,6 +255,10 @@ static void html_body(const struct doc *d, int *cite_count, struct buf *out)
 		if (b->type != DOC_QUOTE && quote) {
 			buf_appends(out, "</blockquote>\n");
 			quote = 0;
+		}
+		if (b->type == DOC_PAGEBREAK) {
+			buf_appends(out, "<div class=\"page-break\"></div>\n");
+			continue;
 		}
 		switch (b->type) {
 		case DOC_HEADING: {

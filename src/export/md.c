@@ -211,6 +211,8 @@ static void md_body(const struct doc *d, struct buf *out)
 	for (size_t i = 0; i < d->nblocks; i++) {
 		const struct doc_block *b = &d->blocks[i];
 		size_t mark = out->len;
+		if (b->type == DOC_PAGEBREAK)
+			continue; /* Markdown has no pages */
 		if (b->type == DOC_ROW) {
 			if (prev)
 				buf_appendc(out, '\n');

@@ -209,6 +209,9 @@ static void odt_block(struct odt *x, const struct doc_block *b)
 	case DOC_QUOTE:
 		odt_para_open(x, "Quotations");
 		break;
+	case DOC_PAGEBREAK:
+		buf_appends(&x->body, "<text:p text:style-name=\"Page_20_Break\"/>\n");
+		return;
 	default:
 		odt_para_open(x, "Standard");
 		break;

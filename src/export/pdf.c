@@ -86,6 +86,7 @@ struct pdf_block {
 	double marker_x; /* left edge of the marker's box */
 	double before, after;
 	int keep_with_next;
+	int break_before; /* starts a new page (a DOC_PAGEBREAK came before it) */
 	double r, g, b; /* text colour */
 	/* PDF_ROW: one layout per column (NULL for a missing cell), its table, whether it is a
 	   header row, and the header row to draw first on a new page (or NO_REPEAT) */
@@ -118,6 +119,7 @@ struct pdf_job {
 	struct pdf_table *tables;
 	size_t ntables, atables;
 	int pages;
+	int break_next; /* the next block starts a new page */
 	/* scratch for drawing runs */
 	cairo_glyph_t *glyphs;
 	size_t aglyphs;
@@ -292,6 +294,8 @@ static struct pdf_block *block_add(struct pdf_job *j, enum pdf_kind kind)
 	b->kind = kind;
 	b->x = MARGIN;
 	b->r = b->g = b->b = 0.1;
+	b->break_before = j->break_next;
+	j->break_next = 0;
 	return b;
 }
 
@@ -349,7 +353,8 @@ static void block_body(struct pdf_job *j, const struct doc_block *db)
 		indent = QUOTE_IN;
 		break;
 	case DOC_PARAGRAPH:
-	case DOC_ROW: /* tables are laid out by block_table */
+	case DOC_ROW:       /* tables are laid out by block_table */
+	case DOC_PAGEBREAK: /* a flag on the next block */
 		break;
 	}
 	b = block_add(j, kind);
@@ -561,6 +566,10 @@ static void paginate(struct pdf_job *j)
 		const struct pdf_block *b = &j->blocks[i];
 		if (!b->nlines)
 			continue;
+		if (b->break_before && y > BODY_TOP) {
+			page++;
+			y = BODY_TOP;
+		}
 		if (y > BODY_TOP)
 			y += b->before;
 		double h = lines_height(b, 0, b->nlines), need = h;
@@ -859,6 +868,8 @@ int export_pdf(const struct doc *d, struct buf *out, struct err *e)
 	for (size_t i = 0; i < d->nblocks;) {
 		if (d->blocks[i].type == DOC_ROW)
 			i = block_table(&j, i);
+		else if (d->blocks[i].type == DOC_PAGEBREAK)
+			j.break_next = 1, i++;
 		else
 			block_body(&j, &d->blocks[i++]);
 	}

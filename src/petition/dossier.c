@@ -439,6 +439,7 @@ static struct doc *whole_doc(const struct src *s, struct doc *const parts[5])
 	for (int i = 0; i < 5; i++) {
 		char head[256];
 		snprintf(head, sizeof(head), "%d. %s", i + 1, W(part_keys[i]));
+		doc_add_block(d, DOC_PAGEBREAK, 0); /* the cover, then each part, on pages of their own */
 		text_block(d, DOC_HEADING, 1, head, 0);
 		if (i == 0 && parts[0]->title)
 			text_block(d, DOC_HEADING, 2, parts[0]->title, 0);

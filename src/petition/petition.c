@@ -822,7 +822,7 @@ static const char *src_field(const struct import_src *s, int i, size_t *n)
 /* A row with nothing but blanks (CSV: an empty line; XLSX: cells of spaces only). */
 static int src_blank(const struct import_src *s)
 {
-	if (s->bad || (!s->xlsx && s->nf != 1))
+	if (s->bad || (!s->xlsx && s->nf != 1) || s->nf > 64)
 		return 0;
 	for (int i = 0; i < s->nf && i < 64; i++)
 		for (size_t k = 0; k < s->flen[i]; k++)

@@ -5,7 +5,7 @@
 # routes, and the petition's legal dates on the campaign's timeline (command line and page).
 . "$(dirname "$0")/lib.sh" 2>/dev/null || . "$SRCDIR/tests/cli/lib.sh"
 
-for tool in sqlite3 pdftotext unzip sha256sum curl; do
+for tool in sqlite3 pdftotext pdfinfo unzip sha256sum curl; do
 	command -v $tool >/dev/null 2>&1 || { fail "$tool is missing (scripts/deps.sh --test installs it)"; finish; }
 done
 
@@ -77,6 +77,7 @@ p5=$(at "5. Annexes" last)
 checklist=$(at "Liste de contrôle de la recevabilité")
 sources=$(grep -n -F -- "Loi organique 113-14 (extrait)" dossier.txt | tail -n 1 | cut -d: -f1)
 echo "# lines: cover $cover contents $contents p1 $p1 text $text p2 $p2 memo $memo p3 $p3 agent $agent p4 $p4 sig $sig p5 $p5 checklist $checklist sources $sources"
+check "the cover alone on the first page, each part on a page of its own" 'pdftotext -f 1 -l 1 dossier.pdf - | grep -q "Contenu du dossier" && ! pdftotext -f 1 -l 1 dossier.pdf - | grep -q "Monsieur le Président" && pdftotext -f 2 -l 2 dossier.pdf - | head -n 1 | grep -q "^1. La pétition" && [ "$(pdfinfo dossier.pdf | sed -n "s/^Pages: *//p")" -ge 6 ]'
 check "the cover: title, council, territory, date, contents" '[ "$cover" -gt 0 ] && grep -q "Destinataire : Conseil communal de Béni Mellal" dossier.txt && grep -q "Territoire : .*($commune)" dossier.txt && grep -q "Dossier préparé le : $(date +%F)" dossier.txt && [ "$contents" -gt "$cover" ]'
 check "every part, in order" '[ "$p1" -gt "$contents" ] && [ "$text" -gt "$p1" ] && [ "$p2" -gt "$text" ] && [ "${memo:-0}" -gt "$p2" ] && [ "$p3" -gt "$memo" ] && [ "${agent:-0}" -gt "$p3" ] && [ "$p4" -gt "$agent" ] && [ "$sig" -gt "$p4" ] && [ "$p5" -gt "$sig" ] && [ "$checklist" -gt "$p5" ] && [ "${sources:-0}" -gt "$checklist" ]'
 check "the list: the official columns, 3 rows, the duplicate left out" 'grep -q "N° Prénom Nom N° de CIN Adresse Commune (code)" flat.txt && [ "$(grep -c "Zoubida" dossier.txt)" -eq 1 ] && grep -q "3 Fatima Amzil JK98765 Douar 3" flat.txt && grep -q "Nombre de signatures : 3" dossier.txt'

@@ -1063,6 +1063,7 @@ static void test_tables(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(langs); i++) {
 		int ar = !strcmp(langs[i], "ar");
 		struct doc *d = table_doc(langs[i], 25);
+		doc_add_block(d, DOC_PAGEBREAK, 0); /* a page break, last: the annex on a page of its own */
 		struct buf bytes = BUF_INIT, b = BUF_INIT;
 		struct err e = ERR_INIT;
 		struct pkg p;
@@ -1091,6 +1092,8 @@ static void test_tables(void **state)
 		expect_str(&x, "string(//w:tbl/following-sibling::w:p[1])", "Fin", "docx");
 		expect_str(&x, "string(//w:sectPr/w:pgSz/@w:orient)", "landscape", "docx");
 		expect_num(&x, "number(//w:sectPr/w:pgSz/@w:w)", 16838, "docx");
+		expect_num(&x, "count(//w:br[@w:type='page'])", 1, "docx");
+		expect_true(&x, "//w:p[w:r/w:br[@w:type='page']]/preceding-sibling::w:p[1][. = 'Fin']", "docx");
 		xml_free(&x);
 		pkg_read(&p, "word/styles.xml", &b);
 		xml_parse(&x, &b, "table styles.xml");
@@ -1118,11 +1121,14 @@ static void test_tables(void **state)
 		expect_str(&x, "string(//style:style[@style:name='TblRow']/style:table-row-properties/@fo:keep-together)",
 		           "always", "odt");
 		expect_num(&x, "count(//style:style[@style:family='table-column'])", 6, "odt");
+		expect_num(&x, "count(//text:p[@text:style-name='Page_20_Break'])", 1, "odt");
 		xml_free(&x);
 		pkg_read(&p, "styles.xml", &b);
 		xml_parse(&x, &b, "table styles.xml");
 		expect_str(&x, "string(//style:page-layout-properties/@style:print-orientation)", "landscape", "odt");
 		expect_str(&x, "string(//style:page-layout-properties/@fo:page-width)", "29.7cm", "odt");
+		expect_str(&x, "string(//style:style[@style:name='Page_20_Break']/style:paragraph-properties/@fo:break-after)",
+		           "page", "odt");
 		xml_free(&x);
 		pkg_close(&p);
 		buf_release(&bytes);

@@ -589,6 +589,46 @@ static void test_pdf_table_arabic(void **state)
 }
 
 /* HTML and Markdown tables: header cells, rows, hostile text kept as text. */
+/* A page break: what follows starts at the top of the next page, in every format. */
+static void test_page_break(void **state)
+{
+	struct scratch *s = *state;
+	struct doc *d = doc_new("fr");
+	struct buf out = BUF_INIT, text = BUF_INIT;
+	struct err e = ERR_INIT;
+
+	doc_set(&d->title, "Dossier");
+	add_text(doc_add_block(d, DOC_PARAGRAPH, 0), "Couverture du dossier.", 0);
+	doc_add_block(d, DOC_PAGEBREAK, 0);
+	add_text(doc_add_block(d, DOC_HEADING, 1), "Partie deux", 0);
+	add_text(doc_add_block(d, DOC_PARAGRAPH, 0), "Texte de la partie deux.", 0);
+	doc_add_block(d, DOC_PAGEBREAK, 0);
+	doc_add_block(d, DOC_PAGEBREAK, 0); /* two in a row: one new page, no blank one */
+	add_text(doc_add_block(d, DOC_PARAGRAPH, 0), "Partie trois.", 0);
+
+	assert_int_equal(export_pdf(d, &out, &e), 0);
+	const char *path = scratch_write(s, "break.pdf", &out);
+	assert_int_equal(pdf_pages(path), 3);
+	pdf_text(path, 1, 1, &text);
+	assert_non_null(strstr(buf_str(&text), "Couverture"));
+	assert_null(strstr(buf_str(&text), "Partie deux"));
+	pdf_text(path, 2, 2, &text);
+	assert_non_null(strstr(buf_str(&text), "Partie deux"));
+	assert_null(strstr(buf_str(&text), "Partie trois"));
+	pdf_text(path, 3, 3, &text);
+	assert_non_null(strstr(buf_str(&text), "Partie trois"));
+
+	buf_reset(&out);
+	assert_int_equal(export_html(d, &out, &e), 0);
+	assert_non_null(strstr(buf_str(&out), "<div class=\"page-break\"></div>"));
+	buf_reset(&out);
+	assert_int_equal(export_md(d, &out, &e), 0);
+	assert_non_null(strstr(buf_str(&out), "Partie trois"));
+	buf_release(&out);
+	buf_release(&text);
+	doc_free(d);
+}
+
 static void test_table_html_md(void **state)
 {
 	(void)state;
@@ -1000,6 +1040,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_pdf_french, scratch_setup, scratch_teardown),
 	    cmocka_unit_test_setup_teardown(test_pdf_table, scratch_setup, scratch_teardown),
 	    cmocka_unit_test_setup_teardown(test_pdf_table_arabic, scratch_setup, scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_page_break, scratch_setup, scratch_teardown),
 	    cmocka_unit_test(test_table_html_md),
 	    cmocka_unit_test(test_html),
 	    cmocka_unit_test(test_markdown),

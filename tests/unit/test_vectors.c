@@ -452,6 +452,7 @@ static void test_retrieve_fused(void **state)
 	assert_int_equal(hits.v[0].bm25_rank, 1);
 	assert_int_equal(hits.v[0].vector_rank, 1);
 	assert_true(fabs(hits.v[0].score - 2.0 / 61) < 1e-12);
+	assert_true(fabs(hits.v[0].vector_score - vh[0].score) < 1e-6);
 	for (size_t i = 1; i < hits.n; i++)
 		assert_true(hits.v[i].score <= hits.v[i - 1].score);
 	long long second = hits.v[1].passage_id;

@@ -170,12 +170,13 @@
 				if (!msg) status.remove();
 			};
 			stop.addEventListener("click", function () { ctl.abort(); end(label("cancelled")); });
-			if (window.history && history.replaceState) history.replaceState(null, "", "/ask?" + params);
 			var show = function (name, data) {
 				if (name === "delta") {
 					text.appendChild(document.createTextNode(JSON.parse(data)));
 				} else if (name === "passages") {
 					text.setAttribute("lang", JSON.parse(data).lang || "");
+					/* the address says the question, so reloading shows the whole answer */
+					if (window.history && history.replaceState) history.replaceState(null, "", "/ask?" + params);
 				} else if (name === "page" || name === "invalid") {
 					finished = true;
 					window.location.href = "/ask?" + params;
