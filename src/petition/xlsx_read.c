@@ -104,7 +104,8 @@ static int member_open(struct xlsx *x, const char *member, int required, unsigne
 		               x->name, member, XLSX_MAX_UNZIPPED >> 20);
 	if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
 		return err_set(e, ERR_ENCRYPTED,
-		               "%s: the workbook is protected by a password; save a copy without the password", x->name);
+		               "%s: the workbook is protected by a password; save a copy without the password",
+		               x->name);
 	if (size)
 		*size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
 	x->zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
@@ -374,10 +375,11 @@ static int end_cell(struct xlsx *x, int col, const char *t, struct err *e)
 		char *end = NULL;
 		unsigned long long i = strtoull(v, &end, 10);
 		if (!*v || end == v || *end || i >= x->nsst)
-			return err_set(e, ERR_FORMAT,
-			               "%s: the file is damaged (%s, cell %s%lld refers to shared text %s, which is not "
-			               "there)",
-			               x->name, x->part, cname, x->row.number, *v ? v : "(none)");
+			return err_set(
+			    e, ERR_FORMAT,
+			    "%s: the file is damaged (%s, cell %s%lld refers to shared text %s, which is not "
+			    "there)",
+			    x->name, x->part, cname, x->row.number, *v ? v : "(none)");
 		const char *s = x->sst.data + x->sst_off[i];
 		size_t n = strlen(s);
 		too_long = n > XLSX_CELL_MAX;
@@ -388,8 +390,8 @@ static int end_cell(struct xlsx *x, int col, const char *t, struct err *e)
 			buf_appends(out, strcmp(v, "0") ? "TRUE" : "FALSE");
 	} else if (t && !strcmp(t, "e")) {
 		if (!x->row.bad[0])
-			snprintf(x->row.bad, sizeof(x->row.bad), "column %s: the cell shows an error (%.32s), not a value",
-			         cname, v);
+			snprintf(x->row.bad, sizeof(x->row.bad),
+			         "column %s: the cell shows an error (%.32s), not a value", cname, v);
 	} else if (t && strcmp(t, "n")) { /* inlineStr, str (a formula's text), d (a date as text) */
 		if (col < XLSX_MAX_COLUMNS)
 			buf_append(out, v, too_long ? XLSX_CELL_MAX : x->val.len);
@@ -429,8 +431,9 @@ static int sheet_next(struct xlsx *x, struct err *e)
 			int c = ref ? ref_column(ref) : col + 1;
 			free(ref);
 			if (c < 0) {
-				r = err_set(e, ERR_FORMAT, "%s: the file is damaged (%s, row %lld: a cell without a place)",
-				            x->name, x->part, x->row.number);
+				r = err_set(e, ERR_FORMAT,
+				            "%s: the file is damaged (%s, row %lld: a cell without a place)", x->name,
+				            x->part, x->row.number);
 				break;
 			}
 			col = c;
@@ -506,10 +509,11 @@ int xlsx_open(const char *path, const char *name, struct xlsx **out, struct err 
 		if (zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ || zerr == ZIP_ER_NOENT)
 			r = err_set(e, ERR_IO, "%s: cannot read the file", x->name);
 		else
-			r = err_set(e, ERR_FORMAT,
-			            "%s: not a complete Excel workbook (XLSX): the archive is damaged or cut short (was "
-			            "the download or copy finished?); nothing was imported",
-			            x->name);
+			r = err_set(
+			    e, ERR_FORMAT,
+			    "%s: not a complete Excel workbook (XLSX): the archive is damaged or cut short (was "
+			    "the download or copy finished?); nothing was imported",
+			    x->name);
 		goto done;
 	}
 	/* the package's relationships name the workbook part; most files use the usual place */

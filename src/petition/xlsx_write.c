@@ -34,21 +34,21 @@ static double column_width(const char *name)
 	static const struct {
 		const char *name;
 		double width;
-	} widths[] = {{"first_name", 20}, {"last_name", 22}, {"cin", 14}, {"address", 42},
-	              {"commune_code", 15}, {"contact", 26}, {"signature", 24}};
+	} widths[] = {{"first_name", 20},   {"last_name", 22}, {"cin", 14},      {"address", 42},
+	              {"commune_code", 15}, {"contact", 26},   {"signature", 24}};
 	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++)
 		if (!strcmp(widths[i].name, name))
 			return widths[i].width;
 	return 18;
 }
 
-static int write_row(void *ctx, long long row, const char *const *values, const size_t *lens, size_t n,
-                     struct err *e)
+static int write_row(void *ctx, long long row, const char *const *values, const size_t *lens, size_t n, struct err *e)
 {
 	(void)lens;
 	struct sheet *s = ctx;
 	if (row >= SHEET_ROWS_MAX)
-		return err_set(e, ERR_TOO_BIG, "the list has more than %d signatures, more than a sheet holds: export it as CSV",
+		return err_set(e, ERR_TOO_BIG,
+		               "the list has more than %d signatures, more than a sheet holds: export it as CSV",
 		               SHEET_ROWS_MAX - 1);
 	for (size_t i = 0; i < n; i++) {
 		if (row == 0)
@@ -151,10 +151,12 @@ int petition_export_xlsx(sqlite3 *db, const struct vault *v, const char *overrid
 	char *title = xstrdup(json_string_value(json_object_get(p, "title")));
 	lxw_doc_properties props = {0};
 	props.title = title;
-	props.subject = ar ? "قائمة التوقيعات" : lang && !strcmp(lang, "fr") ? "Liste des signatures" : "Signature list";
-	props.comments = ar ? "معطيات شخصية (القانون 09-08)" : lang && !strcmp(lang, "fr")
-	                                                            ? "Données personnelles (loi 09-08)"
-	                                                            : "Personal data (law 09-08)";
+	props.subject = ar                            ? "قائمة التوقيعات"
+	                : lang && !strcmp(lang, "fr") ? "Liste des signatures"
+	                                              : "Signature list";
+	props.comments = ar                            ? "معطيات شخصية (القانون 09-08)"
+	                 : lang && !strcmp(lang, "fr") ? "Données personnelles (loi 09-08)"
+	                                               : "Personal data (law 09-08)";
 	workbook_set_properties(wb, &props);
 	struct sheet s;
 	s.ws = workbook_add_worksheet(wb, ar ? "التوقيعات" : "Signatures");

@@ -164,4 +164,14 @@ int page_ai_output_approve(struct req *r);
 int page_ai_output_reject(struct req *r);
 int page_campaign_ai(struct req *r);
 int page_campaign_ai_barriers(struct req *r);
+/* pages_ai_work.c: a document's summary; a draft's section drafted or translated by the model,
+ * shown beside the current text, then used, edited then used, or rejected */
+int page_document_summarise(struct req *r);
+int page_draft_assist(struct req *r);
+int page_draft_assist_section(struct req *r);
+int page_draft_assist_translate(struct req *r);
+int page_draft_assist_output(struct req *r);
+int page_draft_assist_use(struct req *r);
+/* For the document's page: ctx.ai_summaries (id, status_label, generated, at) and ctx.ai_no_model. */
+void page_ai_doc_ctx(struct req *r, json_t *ctx, long long doc_id);
 #endif

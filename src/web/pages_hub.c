@@ -545,6 +545,7 @@ int page_document(struct req *r)
 		json_array_append_new(json_object_get(cur, "places"), place);
 	}
 	json_object_set_new(ctx, "cited_by", by);
+	page_ai_doc_ctx(r, ctx, id);
 
 	passage_list_release(&pl);
 	ref_list_release(&cites);

@@ -152,7 +152,8 @@ int page_petition_import_post(struct req *r)
 		}
 		/* the whole file was refused: say why, in the core's words, with the file's own name */
 		char *msg = with_filename(e.msg, u);
-		page_add_error(ctx, "file", T(r, e.code == ERR_USAGE ? "petition_import_closed" : "petition_import_refused"));
+		page_add_error(ctx, "file",
+		               T(r, e.code == ERR_USAGE ? "petition_import_closed" : "petition_import_refused"));
 		json_object_set_new(ctx, "refused", json_string(msg));
 		free(msg);
 		petition_import_report_release(&rep);
@@ -184,9 +185,10 @@ int page_petition_import_post(struct req *r)
 		snprintf(n, sizeof(n), "%lld", rep.rows[i].line);
 		char *where = page_format(r, sheet ? "petition_import_row" : "petition_import_line", "n", n);
 		json_array_append_new(
-		    rows, json_pack("{s:s, s:s, s:b, s:s}", "where", where, "status",
-		                    T(r, rep.rows[i].duplicate ? "petition_import_duplicate" : "petition_import_rejected"),
-		                    "rejected", !rep.rows[i].duplicate, "reason", rep.rows[i].reason));
+		    rows,
+		    json_pack("{s:s, s:s, s:b, s:s}", "where", where, "status",
+		              T(r, rep.rows[i].duplicate ? "petition_import_duplicate" : "petition_import_rejected"),
+		              "rejected", !rep.rows[i].duplicate, "reason", rep.rows[i].reason));
 		free(where);
 	}
 	json_object_set_new(ctx, "rows", rows);
