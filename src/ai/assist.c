@@ -273,7 +273,7 @@ int assist_output_approve(struct hub *h, long long id, const int *items, size_t 
 		const char *text = edited ? edited : json_string_value(json_object_get(o, "output"));
 		long long draft = json_integer_value(json_object_get(o, "draft_id"));
 		const char *field = json_string_value(json_object_get(o, "field"));
-		if (!strcmp(kind, "section") && draft && field) {
+		if ((!strcmp(kind, "section") || !strcmp(kind, "translation")) && draft && field) {
 			char *ov = fs_join(h->dir, "overrides");
 			json_t *values = json_pack("{s:s}", field, text);
 			struct draft_author who = {0, by};

@@ -98,8 +98,8 @@ int page_document_summarise(struct req *r)
 	if (!id || hub_doc(r->hub, id, &d, &e))
 		return resp_error(r, 404, "error_not_found");
 	json_t *ctx = page_ctx("nav_documents");
-	json_object_set_new(ctx, "summary", json_pack("{s:I, s:s}", "doc_id", (json_int_t)id, "doc_title",
-						      d.title ? d.title : ""));
+	json_object_set_new(ctx, "summary", json_pack("{s:I, s:s, s:s}", "doc_id", (json_int_t)id, "doc_title",
+						      d.title ? d.title : "", "doc_lang", d.lang ? d.lang : ""));
 	doc_info_release(&d);
 	struct ai_config c;
 	can_chat(r, &c);
@@ -369,16 +369,10 @@ int page_draft_assist_use(struct req *r)
 	struct err e = ERR_INIT;
 	if (strcmp(jstr(o, "status"), "generated")) {
 		rc = err_set(&e, ERR_USAGE, "output %lld was already reviewed", oid);
-	} else if (!strcmp(jstr(o, "kind"), "translation")) {
-		/* A translation replaces the field's text: a new version, then the output approved. */
-		struct draft_author who = {r->user.id, *r->user.name ? r->user.name : r->user.login};
-		json_t *values = json_pack("{s:s}", w.name, edited ? edited : proposed);
-		int version = 0;
-		rc = draft_save(r->hub->db, r->web->overrides, w.id, values, &who, &version, &e);
-		json_decref(values);
-	}
-	if (!rc)
+	} else {
+		/* a section or a translation: the field's new text as a new version, the output approved */
 		rc = assist_output_approve(r->hub, oid, NULL, 0, 0, edited, r->user.login, NULL, &e);
+	}
 	json_decref(o);
 	char *to;
 	if (rc) {

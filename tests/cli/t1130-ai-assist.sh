@@ -150,7 +150,9 @@ jq_check "asked in Arabic, the field's text sent" '(.body.messages[0].content | 
 expect_ok "edit and approve the translation" asurif ai accept "$tr" --text "تنتظر التعاونيات 120 يوما [1]."
 asurif ai output "$tr" --json >o.json
 jq_check "marked edited, with the person's text" '.status == "edited" and .output == "تنتظر التعاونيات 120 يوما [1]."' o.json
-expect_fail 2 "translating into the text's own language is refused" asurif ai translate --draft "$draft" --field problems --to fr
+asurif draft show "$draft" --json >d.json
+jq_check "the draft has the translation as a new version" '.values.problems == "تنتظر التعاونيات 120 يوما [1]." and .version == 3' d.json
+expect_fail 2 "translating into the text's own language is refused" asurif ai translate --draft "$draft" --field problems --to ar
 expect_fail 2 "an unknown field is refused" asurif ai translate --draft "$draft" --field nothing --to ar
 check "names the field" 'grep -q "nothing" err'
 
