@@ -264,15 +264,10 @@ static int retrieve(struct hub *h, const struct ai_config *c, const char *questi
 		err_clear(e);
 		rc = 0;
 	}
+	/* relevant: a passage holds the question's words, or one is close enough in meaning */
 	int relevant = 0;
 	for (size_t i = 0; i < hits.n; i++)
-		relevant |= hits.v[i].bm25_rank > 0;
-	if (!rc && !relevant && hits.n && hits.vector_used) {
-		struct ai_vec_hit best;
-		int n = 0;
-		struct err ve = ERR_INIT;
-		relevant = ai_vector_search(h, c, q, 1, &best, &n, &ve) == 0 && n == 1 && best.score >= ASK_MIN_COSINE;
-	}
+		relevant |= hits.v[i].bm25_rank > 0 || (hits.v[i].vector_rank > 0 && hits.v[i].vector_score >= ASK_MIN_COSINE);
 	free(q);
 	for (size_t i = 0; !rc && relevant && i < hits.n && (int)a->npassages < k; i++) {
 		const struct ai_hit *x = &hits.v[i];

@@ -10,12 +10,6 @@
 #include "hub/hub.h"
 #include "base/banned.h"
 
-static const char *who(void)
-{
-	const char *user = getenv("USER");
-	return user && *user ? user : "command line";
-}
-
 /* The workspace and the model's settings. */
 static int open_all(const struct args *a, struct hub **h, struct ai_config *c)
 {
@@ -52,14 +46,6 @@ static long long id_opt(const struct args *a, int opt, const char *name)
 	return id;
 }
 
-static int print_delta(void *ctx, const char *text, size_t len)
-{
-	(void)ctx;
-	fwrite(text, 1, len, stdout);
-	fflush(stdout);
-	return 0;
-}
-
 static const char GENERATED[] = "(written by the model: kept as generated until a person approves or edits it — "
 				"asurif ai accept %lld | reject %lld)\n";
 
@@ -81,6 +67,48 @@ static void print_text(const struct assist_result *r, int json, int streamed)
 		printf(GENERATED, r->output_id, r->output_id);
 }
 
+/* What summarise, section and translate ask the assistant for. */
+struct text_ask {
+	enum { ASK_SUMMARY, ASK_SECTION, ASK_TRANSLATE } kind;
+	long long id;       /* the document (summary) or the draft */
+	const char *lang;   /* summary: its language; translation: the language to translate into */
+	const char *field;  /* section, translation: the draft's field */
+	const long long *evidence;
+	size_t nevidence;
+};
+
+/*
+ * What the text commands share: the workspace and the model's settings, the text written to
+ * the terminal as it comes (not with --json; for a summary only when a model can chat, as
+ * without one it is the document's own sentences), then printed with its output number.
+ */
+static int text_command(const struct args *a, const struct text_ask *q)
+{
+	struct hub *h;
+	struct ai_config c;
+	int r = open_all(a, &h, &c);
+	if (r)
+		return r;
+	struct err e = ERR_INIT;
+	struct assist_result res;
+	int streamed = !a->json && (q->kind != ASK_SUMMARY || ai_can_chat(&c));
+	ai_delta_fn on_delta = streamed ? cli_print_delta : NULL;
+	int failed;
+	if (q->kind == ASK_SUMMARY)
+		failed = assist_summary(h, &c, q->id, q->lang, 0, on_delta, NULL, &res, &e);
+	else if (q->kind == ASK_SECTION)
+		failed = assist_section(h, &c, q->id, q->field, q->evidence, q->nevidence, 0, on_delta, NULL, &res, &e);
+	else
+		failed = assist_translate(h, &c, q->id, q->field, q->lang, 0, on_delta, NULL, &res, &e);
+	if (failed)
+		r = cli_error(&e);
+	else
+		print_text(&res, a->json, streamed);
+	assist_result_release(&res);
+	hub_close(h);
+	return r;
+}
+
 int cmd_ai_summarise(int argc, char **argv)
 {
 	struct args a;
@@ -90,20 +118,7 @@ int cmd_ai_summarise(int argc, char **argv)
 	long long doc = id_arg(&a, argv, "summarise DOC_ID");
 	if (doc < 0)
 		return EXIT_USAGE;
-	struct hub *h;
-	struct ai_config c;
-	if ((r = open_all(&a, &h, &c)))
-		return r;
-	struct err e = ERR_INIT;
-	struct assist_result res;
-	int streamed = !a.json && ai_can_chat(&c);
-	if (assist_summary(h, &c, doc, a.meta.lang, 0, streamed ? print_delta : NULL, NULL, &res, &e))
-		r = cli_error(&e);
-	else
-		print_text(&res, a.json, streamed);
-	assist_result_release(&res);
-	hub_close(h);
-	return r;
+	return text_command(&a, &(struct text_ask){.kind = ASK_SUMMARY, .id = doc, .lang = a.meta.lang});
 }
 
 int cmd_ai_barriers(int argc, char **argv)
@@ -195,7 +210,7 @@ int cmd_ai_accept(int argc, char **argv)
 		return r;
 	struct err e = ERR_INIT;
 	json_t *added = NULL;
-	if (assist_output_approve(h, id, items, (size_t)n, campaign, cli_opt(&a, OPT_TEXT), who(), &added, &e)) {
+	if (assist_output_approve(h, id, items, (size_t)n, campaign, cli_opt(&a, OPT_TEXT), cli_who(), &added, &e)) {
 		r = cli_error(&e);
 	} else if (a.json) {
 		cli_print_json(json_pack("{s:I, s:o}", "output_id", (json_int_t)id, "barriers", added ? added : json_array()));
@@ -214,20 +229,28 @@ int cmd_ai_accept(int argc, char **argv)
 	return r;
 }
 
+/* What reject and output share: the one output number (usage), then the workspace. */
+static int output_command(int argc, char **argv, const char *usage, struct args *a, long long *id, struct hub **h)
+{
+	int r = cli_parse("ai", argc, argv, ALLOW(O(OPT_JSON)), a);
+	if (r)
+		return r;
+	*id = id_arg(a, argv, usage);
+	if (*id < 0)
+		return EXIT_USAGE;
+	return cli_open_hub(a->ws, h);
+}
+
 int cmd_ai_reject(int argc, char **argv)
 {
 	struct args a;
-	int r = cli_parse("ai", argc, argv, ALLOW(O(OPT_JSON)), &a);
+	long long id;
+	struct hub *h;
+	int r = output_command(argc, argv, "reject OUTPUT_ID", &a, &id, &h);
 	if (r)
 		return r;
-	long long id = id_arg(&a, argv, "reject OUTPUT_ID");
-	if (id < 0)
-		return EXIT_USAGE;
-	struct hub *h;
-	if ((r = cli_open_hub(a.ws, &h)))
-		return r;
 	struct err e = ERR_INIT;
-	if (assist_output_reject(h->db, id, who(), &e))
+	if (assist_output_reject(h->db, id, cli_who(), &e))
 		r = cli_error(&e);
 	else if (!a.json)
 		printf("Output %lld rejected.\n", id);
@@ -237,9 +260,13 @@ int cmd_ai_reject(int argc, char **argv)
 	return r;
 }
 
-/* --draft D --field F (the field given once, by name). */
-static int draft_field(const struct args *a, long long *draft, const char **field)
+/* The options of section (extra: --evidence) and translate (--to), then --draft D --field F
+   (the field given once, by name). */
+static int draft_field(int argc, char **argv, int extra, struct args *a, long long *draft, const char **field)
 {
+	int r = cli_parse("ai", argc, argv, ALLOW(O(OPT_JSON), O(OPT_DRAFT), O(OPT_FIELD), O(extra)), a);
+	if (r)
+		return r;
 	*draft = id_opt(a, OPT_DRAFT, "--draft");
 	*field = cli_opt(a, OPT_FIELD);
 	if (*draft < 0)
@@ -252,60 +279,32 @@ static int draft_field(const struct args *a, long long *draft, const char **fiel
 int cmd_ai_section(int argc, char **argv)
 {
 	struct args a;
-	int r = cli_parse("ai", argc, argv, ALLOW(O(OPT_JSON), O(OPT_DRAFT), O(OPT_FIELD), O(OPT_EVIDENCE)), &a);
-	if (r)
-		return r;
 	long long draft;
 	const char *field;
-	if ((r = draft_field(&a, &draft, &field)))
+	int r = draft_field(argc, argv, OPT_EVIDENCE, &a, &draft, &field);
+	if (r)
 		return r;
 	long long ev[64];
 	size_t nev = 0;
 	for (const char *v; (v = cli_opt_nth(&a, OPT_EVIDENCE, (int)nev)) && nev < 64; nev++)
 		if ((ev[nev] = cli_parse_int(v)) <= 0)
 			return cli_usage_error("ai", "--evidence wants an evidence number, not \"%s\"", v);
-	struct hub *h;
-	struct ai_config c;
-	if ((r = open_all(&a, &h, &c)))
-		return r;
-	struct err e = ERR_INIT;
-	struct assist_result res;
-	int streamed = !a.json;
-	if (assist_section(h, &c, draft, field, ev, nev, 0, streamed ? print_delta : NULL, NULL, &res, &e))
-		r = cli_error(&e);
-	else
-		print_text(&res, a.json, streamed);
-	assist_result_release(&res);
-	hub_close(h);
-	return r;
+	return text_command(&a, &(struct text_ask){.kind = ASK_SECTION, .id = draft, .field = field, .evidence = ev,
+	                                            .nevidence = nev});
 }
 
 int cmd_ai_translate(int argc, char **argv)
 {
 	struct args a;
-	int r = cli_parse("ai", argc, argv, ALLOW(O(OPT_JSON), O(OPT_DRAFT), O(OPT_FIELD), O(OPT_TO)), &a);
-	if (r)
-		return r;
 	long long draft;
 	const char *field;
-	if ((r = draft_field(&a, &draft, &field)))
+	int r = draft_field(argc, argv, OPT_TO, &a, &draft, &field);
+	if (r)
 		return r;
 	if (!cli_opt(&a, OPT_TO))
 		return cli_usage_error("ai", "translate: give --to fr or --to ar");
-	struct hub *h;
-	struct ai_config c;
-	if ((r = open_all(&a, &h, &c)))
-		return r;
-	struct err e = ERR_INIT;
-	struct assist_result res;
-	int streamed = !a.json;
-	if (assist_translate(h, &c, draft, field, cli_opt(&a, OPT_TO), 0, streamed ? print_delta : NULL, NULL, &res, &e))
-		r = cli_error(&e);
-	else
-		print_text(&res, a.json, streamed);
-	assist_result_release(&res);
-	hub_close(h);
-	return r;
+	return text_command(&a, &(struct text_ask){.kind = ASK_TRANSLATE, .id = draft, .field = field,
+	                                            .lang = cli_opt(&a, OPT_TO)});
 }
 
 int cmd_ai_outputs(int argc, char **argv)
@@ -354,14 +353,10 @@ int cmd_ai_outputs(int argc, char **argv)
 int cmd_ai_output(int argc, char **argv)
 {
 	struct args a;
-	int r = cli_parse("ai", argc, argv, ALLOW(O(OPT_JSON)), &a);
-	if (r)
-		return r;
-	long long id = id_arg(&a, argv, "output OUTPUT_ID");
-	if (id < 0)
-		return EXIT_USAGE;
+	long long id;
 	struct hub *h;
-	if ((r = cli_open_hub(a.ws, &h)))
+	int r = output_command(argc, argv, "output OUTPUT_ID", &a, &id, &h);
+	if (r)
 		return r;
 	struct err e = ERR_INIT;
 	json_t *o = NULL;

@@ -2,50 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "ai/ai.h"
 #include "ai/vectors.h"
 #include "cli/cli.h"
 #include "hub/hub.h"
 #include "base/banned.h"
-
-static int bar_shown;
-static struct timespec bar_last;
-
-/* "[#####.........]  35%  1,234 / 3,500 passages" on standard error when it is a terminal. */
-static void progress(void *ctx, unsigned long long done, unsigned long long total, const char *current)
-{
-	(void)ctx;
-	(void)current;
-	if (!isatty(STDERR_FILENO))
-		return;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	long ms = (now.tv_sec - bar_last.tv_sec) * 1000 + (now.tv_nsec - bar_last.tv_nsec) / 1000000;
-	if (bar_shown && ms < 100 && done < total)
-		return;
-	bar_last = now;
-	int width = 30, pct = total ? (int)(done * 100 / total) : 100;
-	if (pct > 100)
-		pct = 100;
-	char bar[64];
-	for (int i = 0; i < width; i++)
-		bar[i] = i < pct * width / 100 ? '#' : '.';
-	bar[width] = '\0';
-	fprintf(stderr, "\r\033[K[%s] %3d%%  %llu / %llu passages", bar, pct, done, total);
-	fflush(stderr);
-	bar_shown = 1;
-}
-
-static void progress_end(void)
-{
-	if (bar_shown) {
-		fprintf(stderr, "\r\033[K");
-		fflush(stderr);
-		bar_shown = 0;
-	}
-}
 
 int cmd_ai_embed(int argc, char **argv)
 {
@@ -79,8 +41,8 @@ int cmd_ai_embed(int argc, char **argv)
 	struct ai_embed_report rep;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	r = ai_embed_backlog(h, &c, NULL, 0, a.json ? NULL : progress, NULL, &rep, &e);
-	progress_end();
+	r = ai_embed_backlog(h, &c, NULL, 0, a.json ? NULL : cli_progress_count, "passages", &rep, &e);
+	cli_progress_end();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	struct ai_vector_counts vc;

@@ -10,26 +10,6 @@
 #include "hub/hub.h"
 #include "base/banned.h"
 
-static int print_delta(void *ctx, const char *text, size_t len)
-{
-	(void)ctx;
-	fwrite(text, 1, len, stdout);
-	fflush(stdout);
-	return 0;
-}
-
-static void print_marked(const char *s, int tty)
-{
-	for (; *s; s++) {
-		if (*s == HL_OPEN)
-			fputs(tty ? "\033[1;33m" : "«", stdout);
-		else if (*s == HL_CLOSE)
-			fputs(tty ? "\033[0m" : "»", stdout);
-		else
-			fputc(*s, stdout);
-	}
-}
-
 static void print_place(const struct ask_passage *p)
 {
 	printf("%s", p->title);
@@ -52,7 +32,7 @@ static void print_answer(const struct ask_answer *a, int streamed)
 			printf("\n[%d] ", p->n);
 			print_place(p);
 			printf("\n    ");
-			print_marked(p->extract ? p->extract : "", tty);
+			cli_print_marked(p->extract ? p->extract : "", tty);
 			printf("\n");
 		}
 		return;
@@ -110,7 +90,7 @@ int cmd_ask(int argc, char **argv)
 	int streamed = 0;
 	if (!rc && ans.mode == ASK_MODEL) {
 		streamed = !a.json;
-		rc = ask_generate(&c, &ans, a.json ? NULL : print_delta, NULL, &e);
+		rc = ask_generate(&c, &ans, a.json ? NULL : cli_print_delta, NULL, &e);
 		if (!rc)
 			rc = ask_store(h, &o, &ans, &e);
 		else if (streamed)

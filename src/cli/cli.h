@@ -8,6 +8,7 @@
 #include "base/err.h"
 
 struct hub;
+struct sqlite3;
 
 struct command {
 	const char *name;
@@ -37,9 +38,17 @@ int cli_open_hub(const char *flag, struct hub **out);
 void cli_print_json(json_t *v);
 /* json_string for C strings that may be NULL (-> null). */
 json_t *cli_json_str(const char *s);
+/* Writes a piece of the model's text to stdout as it comes (an ai_delta_fn; ctx unused). */
+int cli_print_delta(void *ctx, const char *text, size_t len);
+/* Writes s to stdout with its matches (between HL_OPEN and HL_CLOSE) in bold yellow on a
+   terminal (tty), between « and » otherwise. */
+void cli_print_marked(const char *s, int tty);
 
 /* A progress bar on stderr when stderr is a terminal; silent otherwise. */
 void cli_progress(void *ctx, unsigned long long done, unsigned long long total, const char *current);
+/* The same for things counted one by one: "[####......]  35%  1234 / 3500 passages", unit
+   (a char *) naming what is counted. */
+void cli_progress_count(void *unit, unsigned long long done, unsigned long long total, const char *current);
 void cli_progress_end(void);
 
 /* The arguments argv[from..argc) as one text, separated by spaces (a search, a name). */
@@ -51,6 +60,14 @@ void cli_join_args(int argc, char **argv, int from, struct buf *out);
 const char *cli_take_subcommand(int *argc, char **argv);
 /* Parses a non-negative integer option; -1 when it is not one. */
 long long cli_parse_int(const char *s);
+/* The person at the terminal: $USER, or "command line". */
+const char *cli_who(void);
+/* The activity log entry of a change made from the command line: by the account named $USER when
+   there is one, the detail followed by "; by WHO". */
+void cli_audit(struct sqlite3 *db, const char *action, const char *target, const char *detail);
+/* Writes data to path, readable by its owner only (mode 0600; a temporary file, fsync, rename):
+   files that hold personal data (signature lists, the filing dossier). */
+int cli_write_private(const char *path, const void *data, size_t n, struct err *e);
 
 /* Options of every command (a command allows some of them). */
 enum {

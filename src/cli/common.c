@@ -1,10 +1,14 @@
 /* What every command shares: errors, help, the workspace, JSON and progress output. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "account/account.h"
 #include "base/alloc.h"
 #include "cli/cli.h"
 #include "hub/hub.h"
@@ -101,14 +105,41 @@ long long cli_parse_int(const char *s)
 	return v;
 }
 
+/* ---- text as it comes ---- */
+
+int cli_print_delta(void *ctx, const char *text, size_t len)
+{
+	(void)ctx;
+	fwrite(text, 1, len, stdout);
+	fflush(stdout);
+	return 0;
+}
+
+void cli_print_marked(const char *s, int tty)
+{
+	for (; *s; s++) {
+		if (*s == HL_OPEN)
+			fputs(tty ? "\033[1;33m" : "«", stdout);
+		else if (*s == HL_CLOSE)
+			fputs(tty ? "\033[0m" : "»", stdout);
+		else
+			fputc(*s, stdout);
+	}
+}
+
 /* ---- progress bar ---- */
 
 static int bar_shown;
 static struct timespec bar_last;
 
-void cli_progress(void *ctx, unsigned long long done, unsigned long long total, const char *current)
+/*
+ * Shows the bar of 30 marks, its percentage (empty_pct when there is no total) and then what
+ * fmt says, on standard error when it is a terminal, at most every 100 ms but always at the end.
+ */
+static void bar_show(unsigned long long done, unsigned long long total, int empty_pct, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void bar_show(unsigned long long done, unsigned long long total, int empty_pct, const char *fmt, ...)
 {
-	(void)ctx;
 	if (!isatty(STDERR_FILENO))
 		return;
 	struct timespec now;
@@ -117,7 +148,7 @@ void cli_progress(void *ctx, unsigned long long done, unsigned long long total, 
 	if (bar_shown && ms < 100 && done < total)
 		return;
 	bar_last = now;
-	int width = 30, pct = total ? (int)(done * 100 / total) : 0;
+	int width = 30, pct = total ? (int)(done * 100 / total) : empty_pct;
 	if (pct > 100)
 		pct = 100;
 	int fill = pct * width / 100;
@@ -125,13 +156,29 @@ void cli_progress(void *ctx, unsigned long long done, unsigned long long total, 
 	for (int i = 0; i < width; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[width] = '\0';
+	fprintf(stderr, "\r\033[K[%s] %3d%%  ", bar, pct);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	bar_shown = 1;
+}
+
+void cli_progress(void *ctx, unsigned long long done, unsigned long long total, const char *current)
+{
+	(void)ctx;
 	const char *name = current ? current : "";
 	size_t len = strlen(name);
 	if (len > 40)
 		name += len - 40;
-	fprintf(stderr, "\r\033[K[%s] %3d%%  %.1f/%.1f MB  %s", bar, pct, (double)done / 1e6, (double)total / 1e6, name);
-	fflush(stderr);
-	bar_shown = 1;
+	bar_show(done, total, 0, "%.1f/%.1f MB  %s", (double)done / 1e6, (double)total / 1e6, name);
+}
+
+void cli_progress_count(void *unit, unsigned long long done, unsigned long long total, const char *current)
+{
+	(void)current;
+	bar_show(done, total, 100, "%llu / %llu %s", done, total, (const char *)unit);
 }
 
 void cli_progress_end(void)
@@ -154,4 +201,57 @@ const char *cli_take_subcommand(int *argc, char **argv)
 	memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof(*argv));
 	(*argc)--;
 	return sub;
+}
+
+/* ---- who acts ---- */
+
+const char *cli_who(void)
+{
+	const char *user = getenv("USER");
+	return user && *user ? user : "command line";
+}
+
+void cli_audit(struct sqlite3 *db, const char *action, const char *target, const char *detail)
+{
+	struct user u;
+	const char *user = getenv("USER");
+	int known = user && *user && !account_user_find(db, user, &u, NULL);
+	char *full = xasprintf("%s; by %s", detail, cli_who());
+	account_audit(db, known ? &u : NULL, "command line", action, target, full);
+	free(full);
+}
+
+/* ---- files of personal data ---- */
+
+int cli_write_private(const char *path, const void *data, size_t n, struct err *e)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+		free(tmp);
+		return r;
+	}
+	const char *p = data;
+	size_t left = n;
+	int r = 0;
+	while (left && !r) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+		else
+			p += w, left -= (size_t)w;
+	}
+	if (!r && fsync(fd))
+		r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+	if (close(fd) && !r)
+		r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+	if (!r && rename(tmp, path))
+		r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+	if (r)
+		unlink(tmp);
+	free(tmp);
+	return r;
 }

@@ -182,14 +182,7 @@ static json_t *results_json(const char *query, const struct search_results *res,
 static void print_snippet(const char *s, int tty)
 {
 	fputs("   ", stdout);
-	for (; *s; s++) {
-		if (*s == HL_OPEN)
-			fputs(tty ? "\033[1;33m" : "«", stdout);
-		else if (*s == HL_CLOSE)
-			fputs(tty ? "\033[0m" : "»", stdout);
-		else
-			fputc(*s, stdout);
-	}
+	cli_print_marked(s, tty);
 	fputc('\n', stdout);
 }
 

@@ -1,12 +1,8 @@
 /* petition dossier: the dossier for filing, as one PDF or a ZIP of parts (src/petition/dossier.h). */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "account/account.h"
 #include "base/alloc.h"
 #include "base/fs.h"
 #include "base/i18n.h"
@@ -16,40 +12,6 @@
 #include "petition/dossier.h"
 #include "petition/vault.h"
 #include "base/banned.h"
-
-/* Writes data to path, readable by its owner only (a temporary file, fsync, rename). */
-static int write_private(const char *path, const void *data, size_t n, struct err *e)
-{
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		int r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-		free(tmp);
-		return r;
-	}
-	const char *p = data;
-	size_t left = n;
-	int r = 0;
-	while (left && !r) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-		else
-			p += w, left -= (size_t)w;
-	}
-	if (!r && fsync(fd))
-		r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-	if (close(fd) && !r)
-		r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-	if (!r && rename(tmp, path))
-		r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-	if (r)
-		unlink(tmp);
-	free(tmp);
-	return r;
-}
 
 static int ends_with(const char *s, const char *end)
 {
@@ -102,18 +64,15 @@ int cmd_petition_dossier(int argc, char **argv)
 	err_clear(&e);
 	if (vault_open(h->dir, &v, &e) ||
 	    petition_dossier(h->db, v, t, overrides, id, lang, format, &bytes, &info, &e) ||
-	    write_private(out, bytes.data, bytes.len, &e))
+	    cli_write_private(out, bytes.data, bytes.len, &e))
 		goto fail;
 	vault_buf_wipe(&bytes);
 
-	struct user u;
-	const char *login = getenv("USER");
-	const struct user *by = login && *login && !account_user_find(h->db, login, &u, NULL) ? &u : NULL;
 	char target[40];
 	snprintf(target, sizeof(target), "petition %lld", id);
-	char *detail = xasprintf("dossier %s (%s), %lld signatures; by %s", format == DOSSIER_PDF ? "pdf" : "zip",
-	                         info.lang, info.signatures, login && *login ? login : "command line");
-	account_audit(h->db, by, "command line", "export personal data", target, detail);
+	char *detail = xasprintf("dossier %s (%s), %lld signatures", format == DOSSIER_PDF ? "pdf" : "zip", info.lang,
+	                         info.signatures);
+	cli_audit(h->db, "export personal data", target, detail);
 	free(detail);
 	if (a.json)
 		cli_print_json(json_pack("{s:I, s:s, s:s, s:s, s:I, s:i}", "id", (json_int_t)id, "format",

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "account/account.h"
 #include "base/alloc.h"
 #include "base/fs.h"
 #include "cli/cli.h"
@@ -52,22 +51,6 @@ static int sig_open(const struct args *a, int with_key, struct sig_cli *c)
 		}
 	}
 	return 0;
-}
-
-static const char *who(void)
-{
-	const char *user = getenv("USER");
-	return user && *user ? user : "command line";
-}
-
-static void audit(sqlite3 *db, const char *action, const char *target, const char *detail)
-{
-	struct user u;
-	const char *user = getenv("USER");
-	int known = user && *user && !account_user_find(db, user, &u, NULL);
-	char *full = xasprintf("%s; by %s", detail, who());
-	account_audit(db, known ? &u : NULL, "command line", action, target, full);
-	free(full);
 }
 
 /* The k-th argument as a positive number (what names it), or -1 after printing the problem. */
@@ -365,7 +348,7 @@ int cmd_petition_import(int argc, char **argv)
 	char target[64],
 	    *detail = xasprintf("%lld added, %lld duplicates, %lld rejected", rep.added, rep.duplicates, rep.rejected);
 	snprintf(target, sizeof(target), "petition %lld", id);
-	audit(c.h->db, "import signatures", target, detail);
+	cli_audit(c.h->db, "import signatures", target, detail);
 	free(detail);
 	if (a.json) {
 		json_t *rows = json_array();
@@ -408,16 +391,16 @@ int cmd_petition_withdraw(int argc, char **argv)
 		return r;
 	struct err e = ERR_INIT;
 	long long pid = 0;
-	if ((r = petition_withdraw(c.h->db, sig, who(), &pid, &e))) {
+	if ((r = petition_withdraw(c.h->db, sig, cli_who(), &pid, &e))) {
 		sig_close(&c);
 		return cli_error(&e);
 	}
 	char target[96];
 	snprintf(target, sizeof(target), "signature %lld of petition %lld", sig, pid);
-	audit(c.h->db, "withdraw signature", target, "a coordinator's withdrawal");
+	cli_audit(c.h->db, "withdraw signature", target, "a coordinator's withdrawal");
 	if (a.json)
 		cli_print_json(json_pack("{s:I, s:I, s:s}", "id", (json_int_t)sig, "petition_id", (json_int_t)pid,
-		                         "withdrawn_by", who()));
+		                         "withdrawn_by", cli_who()));
 	else
 		printf("Signature %lld of petition %lld withdrawn.\n", sig, pid);
 	sig_close(&c);
@@ -425,40 +408,6 @@ int cmd_petition_withdraw(int argc, char **argv)
 }
 
 /* ---- petition export ---- */
-
-/* Writes data to path readable by its owner only (a temporary file, fsync, rename). */
-static int write_private(const char *path, const void *data, size_t n, struct err *e)
-{
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		int r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-		free(tmp);
-		return r;
-	}
-	const char *p = data;
-	size_t left = n;
-	int r = 0;
-	while (left && !r) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-		else
-			p += w, left -= (size_t)w;
-	}
-	if (!r && fsync(fd))
-		r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-	if (close(fd) && !r)
-		r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-	if (!r && rename(tmp, path))
-		r = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-	if (r)
-		unlink(tmp);
-	free(tmp);
-	return r;
-}
 
 /* The signature list as a document (pdf, docx, odt) in out; the document's text is wiped. */
 static int export_list(struct sig_cli *c, long long id, const char *lang, const char *format, struct buf *out,
@@ -510,7 +459,7 @@ int cmd_petition_export(int argc, char **argv)
 	else
 		r = petition_export_csv(c.h->db, c.v, c.overrides, id, &csv, &count, &e);
 	if (!r)
-		r = write_private(out, csv.data, csv.len, &e);
+		r = cli_write_private(out, csv.data, csv.len, &e);
 	vault_buf_wipe(&csv);
 	if (r) {
 		sig_close(&c);
@@ -518,7 +467,7 @@ int cmd_petition_export(int argc, char **argv)
 	}
 	char target[64], *detail = xasprintf("%lld signatures, %s", count, format);
 	snprintf(target, sizeof(target), "petition %lld", id);
-	audit(c.h->db, "export personal data", target, detail);
+	cli_audit(c.h->db, "export personal data", target, detail);
 	free(detail);
 	if (a.json)
 		cli_print_json(json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)id, "format", format, "signatures",
@@ -555,7 +504,7 @@ int cmd_petition_purge(int argc, char **argv)
 	}
 	char target[64], *detail = xasprintf("personal data of %lld signatures deleted, counts kept", count);
 	snprintf(target, sizeof(target), "petition %lld", id);
-	audit(c.h->db, "purge personal data", target, detail);
+	cli_audit(c.h->db, "purge personal data", target, detail);
 	free(detail);
 	if (a.json)
 		cli_print_json(json_pack("{s:I, s:I}", "id", (json_int_t)id, "signatures", (json_int_t)count));
@@ -591,7 +540,7 @@ int cmd_petition_signing(int argc, char **argv)
 	}
 	char target[48];
 	snprintf(target, sizeof(target), "petition %lld", pid);
-	audit(c.h->db, open ? "open online signing" : "close online signing", target, "");
+	cli_audit(c.h->db, open ? "open online signing" : "close online signing", target, "");
 	if (a.json)
 		cli_print_json(json_pack("{s:I, s:b}", "id", (json_int_t)pid, "signing_open", open));
 	else

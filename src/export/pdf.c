@@ -4,10 +4,7 @@
  * total; then cairo draws each page.
  *
  * Lines are drawn run by run with cairo_show_text_glyphs, glyphs in visual order and each
- * glyph cluster with its own text. Pango's renderer hands cairo right-to-left runs with
- * backward clusters, and cairo then writes Arabic glyphs from right to left: poppler
- * (pdftotext, and our own ingest) reads such files with words cut apart and lines mixed.
- * Written left to right, like LibreOffice writes them, they come back in reading order.
+ * glyph cluster with its own text (pdf_draw.h, shared with petition/sheets.c, says why).
  *
  * Tables (consecutive DOC_ROW blocks): each row is one block of one "line" as tall as its
  * tallest cell, so pages are cut between rows, never inside one. Column widths come from
@@ -16,22 +13,20 @@
  * header rows are drawn again at the top of each page the table continues on. In a
  * right-to-left document the first column is on the right.
  *
- * Threads: fontconfig is initialised once (pthread_once); each thread uses its own pango
- * font map (pango_cairo_font_map_get_default() is per thread and kept for the thread's
- * life, so fonts are loaded once per thread); everything else belongs to one call.
+ * Threads: fontconfig and the font maps are set up as pdf_draw.c says; everything else
+ * belongs to one call.
  */
 #include "export/doc.h"
 
 #include <cairo-pdf.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/utf8.h"
+#include "export/pdf_draw.h"
 #include "base/banned.h"
 
 #define A4_SHORT       595.28 /* A4 in points */
@@ -120,36 +115,9 @@ struct pdf_job {
 	size_t ntables, atables;
 	int pages;
 	int break_next; /* the next block starts a new page */
-	/* scratch for drawing runs */
-	cairo_glyph_t *glyphs;
-	size_t aglyphs;
-	cairo_text_cluster_t *clusters;
-	size_t aclusters;
-	struct buf runtext;
-	/* the output */
-	struct buf *out;
-	int write_failed;
+	struct pdf_draw_scratch scratch; /* for drawing runs */
+	struct pdf_draw_out out; /* the output */
 };
-
-static pthread_once_t pdf_once = PTHREAD_ONCE_INIT;
-
-static int pdf_initialised;
-
-static void pdf_init_once(void)
-{
-	/* Loading fontconfig's configuration and caches is the slow, shared part. */
-	FcInit();
-	__atomic_store_n(&pdf_initialised, 1, __ATOMIC_RELEASE);
-}
-
-void export_release(void)
-{
-	if (!__atomic_load_n(&pdf_initialised, __ATOMIC_ACQUIRE))
-		return;
-	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
-}
 
 /* ---- text ---- */
 
@@ -238,15 +206,7 @@ static void spans_text(const struct doc_block *b, double size, struct buf *t, Pa
 
 static PangoLayout *layout_new(struct pdf_job *j, double size, int bold, double width, double spacing)
 {
-	PangoLayout *l = pango_layout_new(j->pango);
-	PangoFontDescription *fd = pango_font_description_copy_static(j->font);
-	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
-	if (bold)
-		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
-	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	PangoLayout *l = pdf_draw_layout_new(j->pango, j->font, size, bold, width);
 	/* An Arabic paragraph that starts with a Latin word stays right to left. */
 	pango_layout_set_auto_dir(l, !j->d->rtl);
 	pango_layout_set_alignment(l, j->d->rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
@@ -617,97 +577,13 @@ static void paginate(struct pdf_job *j)
 
 /* ---- drawing ---- */
 
-/*
- * Draws one glyph run with its left edge at x on the baseline y: glyphs left to right,
- * each cluster with the text it stands for (in logical order inside the cluster).
- */
-static double run_draw(struct pdf_job *j, cairo_t *cr, const char *text, const PangoGlyphItem *run, double x, double y)
-{
-	const PangoGlyphString *gs = run->glyphs;
-	const PangoItem *item = run->item;
-	int rtl = item->analysis.level & 1;
-	size_t ng = 0, nc = 0;
-	double gx = x;
-	cairo_scaled_font_t *font = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(item->analysis.font));
-
-	j->glyphs = xgrow(j->glyphs, &j->aglyphs, (size_t)gs->num_glyphs + 1, sizeof(*j->glyphs));
-	j->clusters = xgrow(j->clusters, &j->aclusters, (size_t)gs->num_glyphs + 1, sizeof(*j->clusters));
-	buf_reset(&j->runtext);
-#if PANGO_VERSION_CHECK(1, 50, 0)
-	y -= PT(run->y_offset); /* a raised run: the citation marks */
-#endif
-	for (int i = 0; i < gs->num_glyphs;) {
-		int start = gs->log_clusters[i], end = i;
-		int drawn = 0;
-		while (end < gs->num_glyphs && gs->log_clusters[end] == start)
-			end++;
-		/* The cluster's text ends where the next cluster in logical order starts. */
-		int text_end = item->length;
-		if (rtl && i > 0)
-			text_end = gs->log_clusters[i - 1];
-		else if (!rtl && end < gs->num_glyphs)
-			text_end = gs->log_clusters[end];
-		for (int k = i; k < end; k++) {
-			const PangoGlyphInfo *g = &gs->glyphs[k];
-			if (g->glyph != PANGO_GLYPH_EMPTY && !(g->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
-				j->glyphs[ng].index = g->glyph;
-				j->glyphs[ng].x = gx + PT(g->geometry.x_offset);
-				j->glyphs[ng].y = y + PT(g->geometry.y_offset);
-				ng++;
-				drawn++;
-			}
-			gx += PT(g->geometry.width);
-		}
-		if (drawn && text_end > start) {
-			buf_append(&j->runtext, text + item->offset + start, (size_t)(text_end - start));
-			j->clusters[nc].num_bytes = text_end - start;
-			j->clusters[nc].num_glyphs = drawn;
-			nc++;
-		} else if (drawn && nc) {
-			j->clusters[nc - 1].num_glyphs += drawn;
-		} else if (drawn) {
-			ng -= (size_t)drawn; /* glyphs with no text at the start of a run: none in practice */
-		}
-		i = end;
-	}
-	if (font && ng && cairo_scaled_font_status(font) == CAIRO_STATUS_SUCCESS) {
-		cairo_set_scaled_font(cr, font);
-		cairo_show_text_glyphs(cr, buf_str(&j->runtext), (int)j->runtext.len, j->glyphs, (int)ng, j->clusters,
-		                       (int)nc, 0);
-	}
-	return gx;
-}
-
-static void line_draw(struct pdf_job *j, cairo_t *cr, PangoLayout *layout, const struct pdf_line *ln, double x,
-                      double baseline)
-{
-	const char *text = pango_layout_get_text(layout);
-	x += PT(ln->x);
-	for (GSList *r = ln->line->runs; r; r = r->next)
-		x = run_draw(j, cr, text, r->data, x, baseline);
-}
-
-static void layout_draw(struct pdf_job *j, cairo_t *cr, PangoLayout *layout, double x, double top)
-{
-	PangoLayoutIter *it = pango_layout_get_iter(layout);
-	do {
-		PangoRectangle r;
-		struct pdf_line ln;
-		pango_layout_iter_get_line_extents(it, NULL, &r);
-		ln.line = pango_layout_iter_get_line_readonly(it);
-		ln.x = r.x;
-		line_draw(j, cr, layout, &ln, x, top + PT(pango_layout_iter_get_baseline(it)));
-	} while (pango_layout_iter_next_line(it));
-	pango_layout_iter_free(it);
-}
-
 static void page_frame(struct pdf_job *j, cairo_t *cr, PangoLayout *header, int page)
 {
 	char label[64];
 	PangoLayout *footer = layout_new(j, j->size * 0.75, 0, BODY_W(j), 0);
 	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
 	if (header)
-		layout_draw(j, cr, header, MARGIN, HEADER_TOP);
+		pdf_draw_layout(cr, header, MARGIN, HEADER_TOP, &j->scratch);
 	cairo_set_line_width(cr, 0.5);
 	cairo_move_to(cr, MARGIN, RULE_Y);
 	cairo_line_to(cr, PAGE_W(j) - MARGIN, RULE_Y);
@@ -720,7 +596,7 @@ static void page_frame(struct pdf_job *j, cairo_t *cr, PangoLayout *header, int 
 	buf_appends(&t, label);
 	pango_layout_set_alignment(footer, PANGO_ALIGN_CENTER);
 	pango_layout_set_text(footer, buf_str(&t), (int)t.len);
-	layout_draw(j, cr, footer, MARGIN, FOOTER_TOP(j));
+	pdf_draw_layout(cr, footer, MARGIN, FOOTER_TOP(j), &j->scratch);
 	buf_release(&t);
 	g_object_unref(footer);
 }
@@ -743,7 +619,7 @@ static void row_draw(struct pdf_job *j, cairo_t *cr, const struct pdf_block *b, 
 	cairo_set_source_rgb(cr, b->r, b->g, b->b);
 	for (size_t c = 0; c < tb->ncols; c++)
 		if (b->cells[c])
-			layout_draw(j, cr, b->cells[c], tb->x[c] + CELL_PAD, top + CELL_PAD);
+			pdf_draw_layout(cr, b->cells[c], tb->x[c] + CELL_PAD, top + CELL_PAD, &j->scratch);
 }
 
 static void piece_draw(struct pdf_job *j, cairo_t *cr, const struct pdf_piece *p)
@@ -755,14 +631,15 @@ static void piece_draw(struct pdf_job *j, cairo_t *cr, const struct pdf_piece *p
 	}
 	cairo_set_source_rgb(cr, b->r, b->g, b->b);
 	for (int i = p->from; i < p->to; i++)
-		line_draw(j, cr, b->layout, &b->lines[i], b->x, p->dy + PT(b->lines[i].baseline));
+		pdf_draw_line(cr, b->layout, b->lines[i].line, b->x + PT(b->lines[i].x), p->dy + PT(b->lines[i].baseline),
+		              &j->scratch);
 	if (b->marker && p->from == 0) {
 		/* Beside the first line: the marker's baseline on the line's. */
 		double base = p->dy + PT(b->lines[0].baseline);
 		PangoLayoutIter *it = pango_layout_get_iter(b->marker);
 		double mtop = base - PT(pango_layout_iter_get_baseline(it));
 		pango_layout_iter_free(it);
-		layout_draw(j, cr, b->marker, b->marker_x, mtop);
+		pdf_draw_layout(cr, b->marker, b->marker_x, mtop, &j->scratch);
 	}
 	if (b->kind == PDF_QUOTE) {
 		/* A bar on the start side, the height of the lines on this page. */
@@ -775,16 +652,6 @@ static void piece_draw(struct pdf_job *j, cairo_t *cr, const struct pdf_piece *p
 		cairo_line_to(cr, bx, bottom - 2);
 		cairo_stroke(cr);
 	}
-}
-
-static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int len)
-{
-	struct pdf_job *j = closure;
-	if (buf_append(j->out, data, len)) {
-		j->write_failed = 1;
-		return CAIRO_STATUS_WRITE_ERROR;
-	}
-	return CAIRO_STATUS_SUCCESS;
 }
 
 static void job_release(struct pdf_job *j)
@@ -810,34 +677,16 @@ static void job_release(struct pdf_job *j)
 	}
 	free(j->tables);
 	free(j->pieces);
-	free(j->glyphs);
-	free(j->clusters);
-	buf_release(&j->runtext);
+	pdf_draw_scratch_release(&j->scratch);
 	if (j->font)
 		pango_font_description_free(j->font);
 	if (j->pango)
 		g_object_unref(j->pango);
 }
 
-static PangoContext *context_new(const struct doc *d)
-{
-	PangoContext *ctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
-	cairo_font_options_t *fo = cairo_font_options_create();
-	/* Points on paper: no hinting, no rounding of advances to device pixels. */
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(ctx, fo);
-	cairo_font_options_destroy(fo);
-	pango_cairo_context_set_resolution(ctx, 72);
-	pango_context_set_round_glyph_positions(ctx, FALSE);
-	pango_context_set_base_dir(ctx, d->rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
-	pango_context_set_language(ctx, pango_language_from_string(d->lang));
-	return ctx;
-}
-
 int export_pdf(const struct doc *d, struct buf *out, struct err *e)
 {
-	struct pdf_job j = {.d = d, .out = out, .runtext = BUF_INIT};
+	struct pdf_job j = {.d = d, .out = {.out = out}, .scratch = PDF_DRAW_SCRATCH_INIT};
 	size_t old_len = out->len;
 	cairo_surface_t *surface = NULL;
 	cairo_t *cr = NULL;
@@ -848,8 +697,8 @@ int export_pdf(const struct doc *d, struct buf *out, struct err *e)
 	if (ret)
 		return ret;
 
-	pthread_once(&pdf_once, pdf_init_once);
-	j.pango = context_new(d);
+	pdf_draw_init();
+	j.pango = pdf_draw_context(d->rtl, d->lang);
 	j.font = pango_font_description_from_string(d->rtl ? "Noto Naskh Arabic, Noto Sans 12"
 	                                                   : "Noto Sans, Noto Naskh Arabic 11");
 	j.size = d->rtl ? 12 : 11;
@@ -882,7 +731,7 @@ int export_pdf(const struct doc *d, struct buf *out, struct err *e)
 		header = layout_new(&j, j.size * 0.75, 0, BODY_W(&j), 0);
 		pango_layout_set_text(header, buf_str(&s), (int)s.len);
 	}
-	surface = cairo_pdf_surface_create_for_stream(pdf_write, &j, PAGE_W(&j), PAGE_H(&j));
+	surface = cairo_pdf_surface_create_for_stream(pdf_draw_write, &j.out, PAGE_W(&j), PAGE_H(&j));
 	buf_reset(&s);
 	text_append(&s, d->title ? d->title : "", d->title ? strlen(d->title) : 0, 0);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, buf_str(&s));
@@ -899,7 +748,7 @@ int export_pdf(const struct doc *d, struct buf *out, struct err *e)
 	cairo_destroy(cr);
 	cr = NULL;
 	cairo_surface_finish(surface);
-	if (j.write_failed) {
+	if (j.out.failed) {
 		ret = err_set(e, ERR_TOO_BIG, "the PDF is larger than the output allows (%zu bytes)", out->max);
 		goto cleanup;
 	}

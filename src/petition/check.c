@@ -74,14 +74,44 @@ struct petition_row {
 	long long members, committee; /* -1: not recorded */
 };
 
-static char *col_dup(sqlite3_stmt *st, int i)
+char *petition_col_dup(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(db_text(st, i));
 }
 
-static long long col_int(sqlite3_stmt *st, int i)
+long long petition_col_int(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
+}
+
+int petition_row_step(sqlite3 *db, sqlite3_stmt *st, long long id, struct err *e)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	int r = rc == SQLITE_DONE ? err_set(e, ERR_NOTFOUND, "there is no petition %lld", id)
+	                          : err_set(e, ERR_DB, "reading petition %lld: %s", id, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return r;
+}
+
+int petition_ids_collect(sqlite3_stmt *st, long long **ids, size_t *n)
+{
+	size_t alloc = 0;
+	int rc;
+	*ids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*ids = xgrow(*ids, &alloc, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
 static void row_release(struct petition_row *p)
@@ -102,32 +132,28 @@ static int row_load(sqlite3 *db, long long id, struct petition_row *p, struct er
 	                                  "committee_size, status, filed_on, filed_channel, receipt_number, "
 	                                  "decided_on, decision_reasons, purged_at FROM petitions WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		int r = rc == SQLITE_DONE ? err_set(e, ERR_NOTFOUND, "there is no petition %lld", id)
-		                          : err_set(e, ERR_DB, "reading petition %lld: %s", id, sqlite3_errmsg(db));
-		sqlite3_finalize(st);
+	int r = petition_row_step(db, st, id, e);
+	if (r)
 		return r;
-	}
 	p->id = sqlite3_column_int64(st, 0);
 	p->campaign_id = sqlite3_column_int64(st, 1);
-	p->draft_id = col_int(st, 2) > 0 ? col_int(st, 2) : 0;
-	p->rule = col_dup(st, 3);
-	p->territory = col_dup(st, 4);
-	p->title = col_dup(st, 5);
-	p->association = col_dup(st, 6);
-	p->association_since = col_dup(st, 7);
-	p->members = col_int(st, 8);
-	p->agent = col_dup(st, 9);
-	p->deputy = col_dup(st, 10);
-	p->committee = col_int(st, 11);
-	p->status = col_dup(st, 12);
-	p->filed_on = col_dup(st, 13);
-	p->channel = col_dup(st, 14);
-	p->receipt = col_dup(st, 15);
-	p->decided_on = col_dup(st, 16);
-	p->reasons = col_dup(st, 17);
-	p->purged_at = col_dup(st, 18);
+	p->draft_id = petition_col_int(st, 2) > 0 ? petition_col_int(st, 2) : 0;
+	p->rule = petition_col_dup(st, 3);
+	p->territory = petition_col_dup(st, 4);
+	p->title = petition_col_dup(st, 5);
+	p->association = petition_col_dup(st, 6);
+	p->association_since = petition_col_dup(st, 7);
+	p->members = petition_col_int(st, 8);
+	p->agent = petition_col_dup(st, 9);
+	p->deputy = petition_col_dup(st, 10);
+	p->committee = petition_col_int(st, 11);
+	p->status = petition_col_dup(st, 12);
+	p->filed_on = petition_col_dup(st, 13);
+	p->channel = petition_col_dup(st, 14);
+	p->receipt = petition_col_dup(st, 15);
+	p->decided_on = petition_col_dup(st, 16);
+	p->reasons = petition_col_dup(st, 17);
+	p->purged_at = petition_col_dup(st, 18);
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -1108,7 +1134,7 @@ int petition_dates(sqlite3 *db, const char *overrides_dir, long long id, const c
 	return r;
 }
 
-static int by_date(const void *a, const void *b)
+int petition_by_date(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
 	int c = strcmp(json_string_value(json_object_get(x, "date")), json_string_value(json_object_get(y, "date")));
@@ -1131,18 +1157,10 @@ int petition_dates_pending(sqlite3 *db, const char *overrides_dir, const char *t
 		return err_set(e, ERR_USAGE, "\"%s\" is not a date (YYYY-MM-DD)", today);
 	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM petitions WHERE status = 'filed' AND filed_on IS NOT NULL "
 	                                  "AND decided_on IS NULL ORDER BY id");
-	long long *ids = NULL;
-	size_t n = 0, alloc = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xgrow(ids, &alloc, n + 1, sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
+	long long *ids;
+	size_t n;
+	if (petition_ids_collect(st, &ids, &n) != SQLITE_DONE)
 		return err_set(e, ERR_DB, "listing the filed petitions: %s", sqlite3_errmsg(db));
-	}
 	json_t **items = NULL;
 	size_t nitems = 0, ialloc = 0;
 	json_t *warnings = json_array();
@@ -1174,7 +1192,7 @@ int petition_dates_pending(sqlite3 *db, const char *overrides_dir, const char *t
 	}
 	free(ids);
 	if (nitems)
-		qsort(items, nitems, sizeof(*items), by_date);
+		qsort(items, nitems, sizeof(*items), petition_by_date);
 	json_t *dates = json_array();
 	for (size_t k = 0; k < nitems; k++)
 		json_array_append_new(dates, items[k]);

@@ -79,4 +79,18 @@ int petition_dates(sqlite3 *db, const char *overrides_dir, long long id, const c
  * "days_left", "overdue", "source", "status"}]}: what a dashboard shows.
  */
 int petition_dates_pending(sqlite3 *db, const char *overrides_dir, const char *today, json_t **out, struct err *e);
+
+/* ---- shared by the petition module's files (check.c, dossier.c, timeline.c) ---- */
+
+/* Column i of st's row: a copy of its text (NULL for SQL NULL; caller free), or its number (-1 for NULL). */
+char *petition_col_dup(sqlite3_stmt *st, int i);
+long long petition_col_int(sqlite3_stmt *st, int i);
+/* Steps st, which reads petition id: 0 on its row; otherwise ERR_NOTFOUND ("there is no
+   petition ID") or ERR_DB, with st finalised. */
+int petition_row_step(sqlite3 *db, sqlite3_stmt *st, long long id, struct err *e);
+/* The numbers in column 0 of st's rows, in *ids (caller free) and *n; st is finalised.
+   Returns SQLITE_DONE, or sqlite's error code with *ids NULL. */
+int petition_ids_collect(sqlite3_stmt *st, long long **ids, size_t *n);
+/* qsort order of json_t * items: by "date" (YYYY-MM-DD), then by "petition" (its number). */
+int petition_by_date(const void *a, const void *b);
 #endif

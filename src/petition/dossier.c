@@ -71,16 +71,6 @@ static int filled(const char *s)
 	return 0;
 }
 
-static char *col(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(db_text(st, i));
-}
-
-static long long col_int(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
-}
-
 /* A field of the draft's latest version, "" when empty or when there is no draft. */
 static const char *field(const struct src *s, const char *name)
 {
@@ -111,30 +101,25 @@ static int load(sqlite3 *db, const char *overrides, long long id, struct src *s,
 	    db_prepare(db, "SELECT title, draft_id, association, association_since, association_members, "
 	                   "agent_name, deputy_name, committee_size, purged_at FROM petitions WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		int r = rc == SQLITE_DONE ? err_set(e, ERR_NOTFOUND, "there is no petition %lld", id)
-		                          : err_set(e, ERR_DB, "reading petition %lld: %s", id, sqlite3_errmsg(db));
-		sqlite3_finalize(st);
+	int r = petition_row_step(db, st, id, e);
+	if (r)
 		return r;
-	}
 	s->id = id;
-	s->title = col(st, 0);
-	s->draft_id = col_int(st, 1) > 0 ? col_int(st, 1) : 0;
-	s->association = col(st, 2);
-	s->association_since = col(st, 3);
-	s->members = col_int(st, 4);
-	s->agent = col(st, 5);
-	s->deputy = col(st, 6);
-	s->committee = col_int(st, 7);
-	s->purged_at = col(st, 8);
+	s->title = petition_col_dup(st, 0);
+	s->draft_id = petition_col_int(st, 1) > 0 ? petition_col_int(st, 1) : 0;
+	s->association = petition_col_dup(st, 2);
+	s->association_since = petition_col_dup(st, 3);
+	s->members = petition_col_int(st, 4);
+	s->agent = petition_col_dup(st, 5);
+	s->deputy = petition_col_dup(st, 6);
+	s->committee = petition_col_int(st, 7);
+	s->purged_at = petition_col_dup(st, 8);
 	sqlite3_finalize(st);
 	if (s->purged_at)
 		return err_set(e, ERR_USAGE,
 		               "the personal data of petition %lld was deleted on %s: without its list of signatories "
 		               "there is no dossier to file",
 		               id, s->purged_at);
-	int r;
 	if ((r = petition_json(db, id, &s->petition, e)) || (r = petition_check(db, overrides, id, &s->check, e)) ||
 	    (r = campaign_json(db, jint(s->petition, "campaign_id"), &s->campaign, e)))
 		return r;

@@ -4,17 +4,13 @@
  * page number), so every sheet of a request has the same rows at the same place.
  *
  * Text is drawn glyph run by glyph run with cairo_show_text_glyphs, glyphs left to right and
- * each cluster with its own text, as src/export/pdf.c does and for the same reason: pango's
- * own renderer writes Arabic runs right to left and PDF readers (pdftotext, poppler) then
- * read the words back broken.
+ * each cluster with its own text, by export/pdf_draw.c as for every PDF export.
  */
 #include "petition/sheets.h"
 
 #include <cairo-pdf.h>
-#include <fontconfig/fontconfig.h>
 #include <jansson.h>
 #include <pango/pangocairo.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +19,7 @@
 #include "base/i18n.h"
 #include "base/utf8.h"
 #include "export/doc.h"
+#include "export/pdf_draw.h"
 #include "petition/petition.h"
 #include "petition/rules.h"
 #include "store/db.h"
@@ -52,23 +49,9 @@ struct sheets {
 	int rtl;
 	const struct i18n *t;
 	const char *lang;
-	/* scratch for drawing runs */
-	cairo_glyph_t *glyphs;
-	size_t aglyphs;
-	cairo_text_cluster_t *clusters;
-	size_t aclusters;
-	struct buf runtext;
-	/* the output */
-	struct buf *out;
-	int write_failed;
+	struct pdf_draw_scratch scratch; /* for drawing runs */
+	struct pdf_draw_out out; /* the output */
 };
-
-static pthread_once_t sheets_once = PTHREAD_ONCE_INIT;
-
-static void sheets_init_once(void)
-{
-	FcInit(); /* fontconfig's configuration and caches: loaded once, shared by threads */
-}
 
 double petition_sheets_row_mm(int rows_per_sheet)
 {
@@ -140,15 +123,7 @@ enum align { START, CENTRE };
 
 static PangoLayout *layout_new(struct sheets *s, double size, int bold, double width, enum align a)
 {
-	PangoLayout *l = pango_layout_new(s->pango);
-	PangoFontDescription *fd = pango_font_description_copy_static(s->font);
-	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
-	if (bold)
-		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
-	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	PangoLayout *l = pdf_draw_layout_new(s->pango, s->font, size, bold, width);
 	/* Every paragraph takes the page's direction, even one that starts with a Latin word. */
 	pango_layout_set_auto_dir(l, FALSE);
 	pango_layout_set_alignment(l, a == CENTRE ? PANGO_ALIGN_CENTER : s->rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
@@ -217,91 +192,10 @@ static double layout_height(PangoLayout *l)
 
 /* ---- drawing ---- */
 
-/* One glyph run with its left edge at x on the baseline y: glyphs left to right, each
- * cluster with the text it stands for. */
-static double run_draw(struct sheets *s, cairo_t *cr, const char *text, const PangoGlyphItem *run, double x, double y)
-{
-	const PangoGlyphString *gs = run->glyphs;
-	const PangoItem *item = run->item;
-	int rtl = item->analysis.level & 1;
-	size_t ng = 0, nc = 0;
-	double gx = x;
-	cairo_scaled_font_t *font = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(item->analysis.font));
-
-	s->glyphs = xgrow(s->glyphs, &s->aglyphs, (size_t)gs->num_glyphs + 1, sizeof(*s->glyphs));
-	s->clusters = xgrow(s->clusters, &s->aclusters, (size_t)gs->num_glyphs + 1, sizeof(*s->clusters));
-	buf_reset(&s->runtext);
-	for (int i = 0; i < gs->num_glyphs;) {
-		int start = gs->log_clusters[i], end = i, drawn = 0;
-		while (end < gs->num_glyphs && gs->log_clusters[end] == start)
-			end++;
-		/* The cluster's text ends where the next cluster in logical order starts. */
-		int text_end = item->length;
-		if (rtl && i > 0)
-			text_end = gs->log_clusters[i - 1];
-		else if (!rtl && end < gs->num_glyphs)
-			text_end = gs->log_clusters[end];
-		for (int k = i; k < end; k++) {
-			const PangoGlyphInfo *g = &gs->glyphs[k];
-			if (g->glyph != PANGO_GLYPH_EMPTY && !(g->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
-				s->glyphs[ng].index = g->glyph;
-				s->glyphs[ng].x = gx + PT(g->geometry.x_offset);
-				s->glyphs[ng].y = y + PT(g->geometry.y_offset);
-				ng++;
-				drawn++;
-			}
-			gx += PT(g->geometry.width);
-		}
-		if (drawn && text_end > start) {
-			buf_append(&s->runtext, text + item->offset + start, (size_t)(text_end - start));
-			s->clusters[nc].num_bytes = text_end - start;
-			s->clusters[nc].num_glyphs = drawn;
-			nc++;
-		} else if (drawn && nc) {
-			s->clusters[nc - 1].num_glyphs += drawn;
-		} else if (drawn) {
-			ng -= (size_t)drawn;
-		}
-		i = end;
-	}
-	if (font && ng && cairo_scaled_font_status(font) == CAIRO_STATUS_SUCCESS) {
-		cairo_set_scaled_font(cr, font);
-		cairo_show_text_glyphs(cr, buf_str(&s->runtext), (int)s->runtext.len, s->glyphs, (int)ng, s->clusters,
-		                       (int)nc, 0);
-	}
-	return gx;
-}
-
-/* Draws a layout whose box's top left corner is (x, top). */
-static void layout_draw(struct sheets *s, cairo_t *cr, PangoLayout *l, double x, double top)
-{
-	const char *text = pango_layout_get_text(l);
-	PangoLayoutIter *it = pango_layout_get_iter(l);
-	do {
-		PangoRectangle r;
-		pango_layout_iter_get_line_extents(it, NULL, &r);
-		PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
-		double lx = x + PT(r.x), base = top + PT(pango_layout_iter_get_baseline(it));
-		for (GSList *run = line->runs; run; run = run->next)
-			lx = run_draw(s, cr, text, run->data, lx, base);
-	} while (pango_layout_iter_next_line(it));
-	pango_layout_iter_free(it);
-}
-
 /* Draws a layout centred vertically in the band [top, top + h]. */
 static void layout_draw_middle(struct sheets *s, cairo_t *cr, PangoLayout *l, double x, double top, double h)
 {
-	layout_draw(s, cr, l, x, top + (h - layout_height(l)) / 2);
-}
-
-static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int len)
-{
-	struct sheets *s = closure;
-	if (buf_append(s->out, data, len)) {
-		s->write_failed = 1;
-		return CAIRO_STATUS_WRITE_ERROR;
-	}
-	return CAIRO_STATUS_SUCCESS;
+	pdf_draw_layout(cr, l, x, top + (h - layout_height(l)) / 2, &s->scratch);
 }
 
 /* ---- the page ---- */
@@ -412,7 +306,7 @@ static int check_args(const char *lang, int first, int count, int rows, struct e
 int petition_sheets_pdf(sqlite3 *db, const char *overrides_dir, long long petition_id, const char *lang,
                         int first_sheet, int nsheets, int rows_per_sheet, struct buf *out, struct err *e)
 {
-	struct sheets s = {.lang = lang, .out = out, .runtext = BUF_INIT};
+	struct sheets s = {.lang = lang, .out = {.out = out}, .scratch = PDF_DRAW_SCRATCH_INIT};
 	json_t *p = NULL, *rule = NULL;
 	struct i18n *t = NULL;
 	struct column *cols = NULL;
@@ -448,17 +342,8 @@ int petition_sheets_pdf(sqlite3 *db, const char *overrides_dir, long long petiti
 	s.t = t;
 	s.rtl = !strcmp(i18n_direction(lang), "rtl");
 
-	pthread_once(&sheets_once, sheets_init_once);
-	s.pango = pango_font_map_create_context(pango_cairo_font_map_get_default());
-	cairo_font_options_t *fo = cairo_font_options_create();
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(s.pango, fo);
-	cairo_font_options_destroy(fo);
-	pango_cairo_context_set_resolution(s.pango, 72);
-	pango_context_set_round_glyph_positions(s.pango, FALSE);
-	pango_context_set_base_dir(s.pango, s.rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
-	pango_context_set_language(s.pango, pango_language_from_string(lang));
+	pdf_draw_init();
+	s.pango = pdf_draw_context(s.rtl, lang);
 	s.font = pango_font_description_from_string(s.rtl ? "Noto Naskh Arabic, Noto Sans 10"
 	                                                  : "Noto Sans, Noto Naskh Arabic 10");
 
@@ -522,7 +407,7 @@ int petition_sheets_pdf(sqlite3 *db, const char *overrides_dir, long long petiti
 	}
 	consent = consent_layout(&s);
 
-	surface = cairo_pdf_surface_create_for_stream(pdf_write, &s, PAGE_W, PAGE_H);
+	surface = cairo_pdf_surface_create_for_stream(pdf_draw_write, &s.out, PAGE_W, PAGE_H);
 	buf_reset(&b);
 	text_format(&s, &b, "sheets_pdf_title", "title", jstr(p, "title"));
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, buf_str(&b));
@@ -534,22 +419,22 @@ int petition_sheets_pdf(sqlite3 *db, const char *overrides_dir, long long petiti
 		/* the header */
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 		double y = MARGIN;
-		layout_draw(&s, cr, title, main_x, y);
+		pdf_draw_layout(cr, title, main_x, y, &s.scratch);
 		y += layout_height(title) + 2;
-		layout_draw(&s, cr, council, main_x, y);
+		pdf_draw_layout(cr, council, main_x, y, &s.scratch);
 		y += layout_height(council) + 2;
 		cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-		layout_draw(&s, cr, legal, main_x, y);
+		pdf_draw_layout(cr, legal, main_x, y, &s.scratch);
 		/* the sheet's number and the collector's box */
 		snprintf(num, sizeof(num), "%d", first_sheet + page);
 		buf_reset(&b);
 		text_format(&s, &b, "sheets_sheet", "n", num);
 		PangoLayout *sheet = layout_text(&s, &b, 15, 1, SIDE_W, START, 1);
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-		layout_draw(&s, cr, sheet, side_x, MARGIN);
+		pdf_draw_layout(cr, sheet, side_x, MARGIN, &s.scratch);
 		double by = MARGIN + layout_height(sheet) + 2;
 		g_object_unref(sheet);
-		layout_draw(&s, cr, collector, side_x, by);
+		pdf_draw_layout(cr, collector, side_x, by, &s.scratch);
 		by += layout_height(collector) + 1;
 		cairo_set_line_width(cr, 0.7);
 		cairo_rectangle(cr, side_x, by, SIDE_W, MARGIN + HEAD_H - by);
@@ -589,7 +474,7 @@ int petition_sheets_pdf(sqlite3 *db, const char *overrides_dir, long long petiti
 
 		/* the consent text and the page number */
 		cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-		layout_draw(&s, cr, consent, MARGIN, PAGE_H - MARGIN - FOOT_H - CONSENT_H);
+		pdf_draw_layout(cr, consent, MARGIN, PAGE_H - MARGIN - FOOT_H - CONSENT_H, &s.scratch);
 		char pg[32], pages[32];
 		snprintf(pg, sizeof(pg), "%d", page + 1);
 		snprintf(pages, sizeof(pages), "%d", nsheets);
@@ -601,7 +486,7 @@ int petition_sheets_pdf(sqlite3 *db, const char *overrides_dir, long long petiti
 		buf_release(&f);
 		PangoLayout *foot = layout_text(&s, &b, 7, 0, CONTENT_W, CENTRE, 1);
 		cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-		layout_draw(&s, cr, foot, MARGIN, PAGE_H - MARGIN - FOOT_H + 2);
+		pdf_draw_layout(cr, foot, MARGIN, PAGE_H - MARGIN - FOOT_H + 2, &s.scratch);
 		g_object_unref(foot);
 		cairo_show_page(cr);
 	}
@@ -609,7 +494,7 @@ int petition_sheets_pdf(sqlite3 *db, const char *overrides_dir, long long petiti
 	cairo_destroy(cr);
 	cr = NULL;
 	cairo_surface_finish(surface);
-	if (s.write_failed)
+	if (s.out.failed)
 		r = err_set(e, ERR_TOO_BIG, "the PDF is larger than the output allows (%zu bytes)", out->max);
 	else if (status == CAIRO_STATUS_SUCCESS && (status = cairo_surface_status(surface)) != CAIRO_STATUS_SUCCESS)
 		r = err_set(e, ERR_IO, "cairo could not write the PDF: %s", cairo_status_to_string(status));
@@ -637,9 +522,7 @@ cleanup:
 		pango_font_description_free(s.font);
 	if (s.pango)
 		g_object_unref(s.pango);
-	free(s.glyphs);
-	free(s.clusters);
-	buf_release(&s.runtext);
+	pdf_draw_scratch_release(&s.scratch);
 	buf_release(&b);
 	i18n_free(t);
 	json_decref(rule);

@@ -18,13 +18,9 @@ static int kind_rank(json_t *o)
 static int by_date(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int c = strcmp(json_string_value(json_object_get(x, "date")), json_string_value(json_object_get(y, "date")));
+	int c = petition_by_date(a, b);
 	if (c)
 		return c;
-	json_int_t px = json_integer_value(json_object_get(x, "petition")),
-	           py = json_integer_value(json_object_get(y, "petition"));
-	if (px != py)
-		return px < py ? -1 : 1;
 	c = kind_rank(x) - kind_rank(y);
 	if (c)
 		return c;
@@ -44,19 +40,11 @@ int petition_timeline(sqlite3 *db, const char *overrides_dir, long long campaign
 	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM petitions WHERE campaign_id = ?1 AND filed_on IS NOT NULL "
 	                                  "ORDER BY id");
 	sqlite3_bind_int64(st, 1, campaign_id);
-	long long *ids = NULL;
-	size_t n = 0, alloc = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xgrow(ids, &alloc, n + 1, sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
+	long long *ids;
+	size_t n;
+	if (petition_ids_collect(st, &ids, &n) != SQLITE_DONE)
 		return err_set(e, ERR_DB, "listing the petitions of campaign %lld: %s", campaign_id,
 		               sqlite3_errmsg(db));
-	}
 	json_t **items = NULL;
 	size_t nitems = 0, ialloc = 0;
 	for (size_t k = 0; k < n; k++) {

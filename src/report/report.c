@@ -166,37 +166,58 @@ static long long one_count(sqlite3 *db, const char *sql, const struct report_fil
 	return n;
 }
 
+/* One list of counts of a part of the report: its key, its query and how its rows are read. */
+struct count {
+	const char *key, *sql;
+	const char *const *known; /* GROUPS: the keys listed first, 0 when absent */
+	enum { GROUPS, THEMES, YEARS, YEARS_FILED } how;
+};
+
+/*
+ * What the petitions' and the documents' parts share: "total" (total_sql), "what" (how they are
+ * counted), then each list of counts under its key. what names the things in errors.
+ */
+static int part_counts(sqlite3 *db, const struct report_filter *f, json_t *into, const char *total_sql,
+                       const char *what, const char *description, const struct count *c, size_t n, struct err *e)
+{
+	int rc;
+	long long total = one_count(db, total_sql, f, 0, &rc);
+	if (rc != SQLITE_ROW)
+		return err_set(e, ERR_DB, "counting %s: %s", what, sqlite3_errmsg(db));
+	json_object_set_new(into, "total", json_integer(total));
+	json_object_set_new(into, "what", json_string(description));
+	for (size_t i = 0; i < n; i++) {
+		json_t *x = NULL;
+		int r = c[i].how == GROUPS   ? group_counts(db, c[i].sql, f, c[i].known, what, &x, e)
+		        : c[i].how == THEMES ? theme_counts(db, c[i].sql, f, what, &x, e)
+		                             : year_counts(db, c[i].sql, f, c[i].how == YEARS_FILED, what, &x, e);
+		if (r)
+			return r;
+		json_object_set_new(into, c[i].key, x);
+	}
+	return 0;
+}
+
 static int petitions_part(sqlite3 *db, const struct report_filter *f, json_t *o, struct err *e)
 {
-	json_t *p = json_object(), *x = NULL;
+	static const struct count counts[] = {
+	    {"by_status", PETITIONS "SELECT status, count(*) FROM sel GROUP BY 1", petition_statuses, GROUPS},
+	    {"by_level", PETITIONS "SELECT level, count(*) FROM sel GROUP BY 1", levels, GROUPS},
+	    {"by_theme", PETITIONS BY_THEME, NULL, THEMES},
+	    {"by_year",
+	     PETITIONS "SELECT y, sum(s), sum(fl) FROM (SELECT substr(created_at, 1, 4) AS y, 1 AS s, "
+	               "0 AS fl FROM sel UNION ALL SELECT substr(filed_on, 1, 4), 0, 1 FROM sel "
+	               "WHERE filed_on IS NOT NULL) GROUP BY y ORDER BY y",
+	     NULL, YEARS_FILED},
+	};
+	json_t *p = json_object();
 	json_object_set_new(o, "petitions", p);
-	int rc;
-	long long total = one_count(db, PETITIONS "SELECT count(*) FROM sel", f, 0, &rc);
-	if (rc != SQLITE_ROW)
-		return err_set(e, ERR_DB, "counting the petitions: %s", sqlite3_errmsg(db));
-	json_object_set_new(p, "total", json_integer(total));
-	json_object_set_new(p, "what",
-	                    json_string("petitions started in the workspace (every status), by the year they were "
-	                                "started; a petition counts under each theme of its campaign"));
-	int r;
-	if ((r = group_counts(db, PETITIONS "SELECT status, count(*) FROM sel GROUP BY 1", f, petition_statuses,
-	                      "the petitions", &x, e)))
+	int r = part_counts(db, f, p, PETITIONS "SELECT count(*) FROM sel", "the petitions",
+	                    "petitions started in the workspace (every status), by the year they were "
+	                    "started; a petition counts under each theme of its campaign",
+	                    counts, sizeof(counts) / sizeof(counts[0]), e);
+	if (r)
 		return r;
-	json_object_set_new(p, "by_status", x);
-	if ((r = group_counts(db, PETITIONS "SELECT level, count(*) FROM sel GROUP BY 1", f, levels, "the petitions",
-	                      &x, e)))
-		return r;
-	json_object_set_new(p, "by_level", x);
-	if ((r = theme_counts(db, PETITIONS BY_THEME, f, "the petitions", &x, e)))
-		return r;
-	json_object_set_new(p, "by_theme", x);
-	if ((r = year_counts(db,
-	                     PETITIONS "SELECT y, sum(s), sum(fl) FROM (SELECT substr(created_at, 1, 4) AS y, 1 AS s, "
-	                               "0 AS fl FROM sel UNION ALL SELECT substr(filed_on, 1, 4), 0, 1 FROM sel "
-	                               "WHERE filed_on IS NOT NULL) GROUP BY y ORDER BY y",
-	                     f, 1, "the petitions", &x, e)))
-		return r;
-	json_object_set_new(p, "by_year", x);
 
 	sqlite3_stmt *st = prepare(db,
 	                           PETITIONS "SELECT count(*) FILTER (WHERE status = 'accepted' AND decided_on IS NOT "
@@ -232,6 +253,7 @@ static int petitions_part(sqlite3 *db, const struct report_filter *f, json_t *o,
 	                       "FROM signatures s JOIN sel ON sel.id = s.petition_id GROUP BY s.channel",
 	             f);
 	long long valid = 0, dups = 0, withdrawn = 0;
+	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_object_set_new(by, db_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
 		valid += sqlite3_column_int64(st, 1);
@@ -249,38 +271,21 @@ static int petitions_part(sqlite3 *db, const struct report_filter *f, json_t *o,
 
 static int documents_part(sqlite3 *db, const struct report_filter *f, json_t *o, struct err *e)
 {
-	json_t *d = json_object(), *x = NULL;
+	static const struct count counts[] = {
+	    {"by_type", DOCUMENTS "SELECT type, count(*) FROM sel GROUP BY 1", report_document_types, GROUPS},
+	    {"by_status", DOCUMENTS "SELECT status, count(*) FROM sel GROUP BY 1", draft_statuses, GROUPS},
+	    {"by_level", DOCUMENTS "SELECT level, count(*) FROM sel GROUP BY 1", levels, GROUPS},
+	    {"by_theme", DOCUMENTS BY_THEME, NULL, THEMES},
+	    {"by_year", DOCUMENTS "SELECT substr(created_at, 1, 4), count(*) FROM sel GROUP BY 1 ORDER BY 1", NULL,
+	     YEARS},
+	};
+	json_t *d = json_object();
 	json_object_set_new(o, "documents", d);
-	int rc;
-	long long total = one_count(db, DOCUMENTS "SELECT count(*) FROM sel", f, 0, &rc);
-	if (rc != SQLITE_ROW)
-		return err_set(e, ERR_DB, "counting the documents: %s", sqlite3_errmsg(db));
-	json_object_set_new(d, "total", json_integer(total));
-	json_object_set_new(d, "what",
-	                    json_string("advisory opinions, memoranda, motions and policy briefs written in "
-	                                "the workspace (every stage), by the year they were started; the "
-	                                "level is the campaign's (a motion is national)"));
-	int r;
-	if ((r = group_counts(db, DOCUMENTS "SELECT type, count(*) FROM sel GROUP BY 1", f, report_document_types,
-	                      "the documents", &x, e)))
-		return r;
-	json_object_set_new(d, "by_type", x);
-	if ((r = group_counts(db, DOCUMENTS "SELECT status, count(*) FROM sel GROUP BY 1", f, draft_statuses,
-	                      "the documents", &x, e)))
-		return r;
-	json_object_set_new(d, "by_status", x);
-	if ((r = group_counts(db, DOCUMENTS "SELECT level, count(*) FROM sel GROUP BY 1", f, levels, "the documents",
-	                      &x, e)))
-		return r;
-	json_object_set_new(d, "by_level", x);
-	if ((r = theme_counts(db, DOCUMENTS BY_THEME, f, "the documents", &x, e)))
-		return r;
-	json_object_set_new(d, "by_theme", x);
-	if ((r = year_counts(db, DOCUMENTS "SELECT substr(created_at, 1, 4), count(*) FROM sel GROUP BY 1 ORDER BY 1",
-	                     f, 0, "the documents", &x, e)))
-		return r;
-	json_object_set_new(d, "by_year", x);
-	return 0;
+	return part_counts(db, f, d, DOCUMENTS "SELECT count(*) FROM sel", "the documents",
+	                   "advisory opinions, memoranda, motions and policy briefs written in "
+	                   "the workspace (every stage), by the year they were started; the "
+	                   "level is the campaign's (a motion is national)",
+	                   counts, sizeof(counts) / sizeof(counts[0]), e);
 }
 
 int report_build(sqlite3 *db, const struct report_filter *f, const char *today, json_t **out, struct err *e)
@@ -475,6 +480,26 @@ static void count_table(struct doc *d, const struct i18n *t, const char *lang, c
 	}
 }
 
+/* A paragraph of the catalog's text key with {name} replaced by the number n. */
+static void para_number(struct doc *d, const struct i18n *t, const char *lang, const char *key, const char *name,
+                        long long n, unsigned style)
+{
+	char num[32];
+	snprintf(num, sizeof(num), "%lld", n);
+	char *s = fill(t, lang, key, name, num);
+	para(d, s, style);
+	free(s);
+}
+
+/* A part of the report: its heading, its total in bold ({n} of total_key), how it is counted. */
+static void part_head(struct doc *d, const struct i18n *t, const char *lang, const char *heading_key,
+                      const char *total_key, long long total, const char *what_key)
+{
+	heading(d, 1, i18n_get(t, lang, heading_key));
+	para_number(d, t, lang, total_key, "n", total, DOC_BOLD);
+	para(d, i18n_get(t, lang, what_key), 0);
+}
+
 struct doc *report_doc(json_t *rep, const struct i18n *t, const char *lang)
 {
 	struct doc *d = doc_new(lang);
@@ -484,28 +509,14 @@ struct doc *report_doc(json_t *rep, const struct i18n *t, const char *lang)
 	doc_set(&d->date, asof);
 	free(asof);
 	json_t *filters = json_object_get(rep, "filters");
-	char num[64];
-	if (json_is_integer(json_object_get(filters, "year"))) {
-		snprintf(num, sizeof(num), "%lld", jint(filters, "year"));
-		char *s = fill(t, lang, "report_filter_year", "year", num);
-		para(d, s, DOC_ITALIC);
-		free(s);
-	}
-	if (json_is_integer(json_object_get(filters, "campaign"))) {
-		snprintf(num, sizeof(num), "%lld", jint(filters, "campaign"));
-		char *s = fill(t, lang, "report_filter_campaign", "campaign", num);
-		para(d, s, DOC_ITALIC);
-		free(s);
-	}
+	if (json_is_integer(json_object_get(filters, "year")))
+		para_number(d, t, lang, "report_filter_year", "year", jint(filters, "year"), DOC_ITALIC);
+	if (json_is_integer(json_object_get(filters, "campaign")))
+		para_number(d, t, lang, "report_filter_campaign", "campaign", jint(filters, "campaign"), DOC_ITALIC);
 	para(d, W("report_no_personal"), 0);
 
 	json_t *p = json_object_get(rep, "petitions");
-	heading(d, 1, W("report_petitions"));
-	snprintf(num, sizeof(num), "%lld", jint(p, "total"));
-	char *s = fill(t, lang, "report_petitions_total", "n", num);
-	para(d, s, DOC_BOLD);
-	free(s);
-	para(d, W("report_petitions_what"), 0);
+	part_head(d, t, lang, "report_petitions", "report_petitions_total", jint(p, "total"), "report_petitions_what");
 	count_table(d, t, lang, "report_by_status", "petition_status_", json_object_get(p, "by_status"));
 	count_table(d, t, lang, "report_by_level", "level_", json_object_get(p, "by_level"));
 	count_table(d, t, lang, "report_by_theme", "", json_object_get(p, "by_theme"));
@@ -551,12 +562,8 @@ struct doc *report_doc(json_t *rep, const struct i18n *t, const char *lang)
 	}
 
 	json_t *sg = json_object_get(rep, "signatures");
-	heading(d, 1, W("report_signatures"));
-	snprintf(num, sizeof(num), "%lld", jint(sg, "valid"));
-	s = fill(t, lang, "report_signatures_total", "n", num);
-	para(d, s, DOC_BOLD);
-	free(s);
-	para(d, W("report_signatures_what"), 0);
+	part_head(d, t, lang, "report_signatures", "report_signatures_total", jint(sg, "valid"),
+	          "report_signatures_what");
 	doc_add_row(d, 1, ah, 2);
 	for (size_t k = 0; channels[k]; k++) {
 		char n[32], key[48];
@@ -567,12 +574,7 @@ struct doc *report_doc(json_t *rep, const struct i18n *t, const char *lang)
 	}
 
 	json_t *dd = json_object_get(rep, "documents");
-	heading(d, 1, W("report_documents"));
-	snprintf(num, sizeof(num), "%lld", jint(dd, "total"));
-	s = fill(t, lang, "report_documents_total", "n", num);
-	para(d, s, DOC_BOLD);
-	free(s);
-	para(d, W("report_documents_what"), 0);
+	part_head(d, t, lang, "report_documents", "report_documents_total", jint(dd, "total"), "report_documents_what");
 	count_table(d, t, lang, "report_by_type", "report_type_", json_object_get(dd, "by_type"));
 	count_table(d, t, lang, "report_by_status", "draft_status_", json_object_get(dd, "by_status"));
 	count_table(d, t, lang, "report_by_level", "level_", json_object_get(dd, "by_level"));

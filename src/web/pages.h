@@ -124,6 +124,14 @@ int page_petition(struct req *r);
 int page_petition_filing_post(struct req *r);
 int page_petition_decision_post(struct req *r);
 int page_petition_signatures_csv(struct req *r);
+/* What the downloads of the signature list share (CSV, PDF, DOCX, XLSX): make writes the list
+   (ext names it) with the workspace's key; a missing petition is a 404, a purged list a 410; the
+   download is logged, sent with type and wiped from memory. */
+struct vault;
+struct err;
+typedef int (*page_signatures_fn)(struct req *r, struct vault *v, long long id, struct buf *out, long long *count,
+                                  struct err *e);
+int page_petition_signatures_send(struct req *r, const char *ext, const char *type, page_signatures_fn make);
 /* pages_petition_import.c: a coordinator's import of a CSV or XLSX file, and the XLSX download */
 int page_petition_import_post(struct req *r);
 int page_petition_signatures_xlsx(struct req *r);

@@ -634,63 +634,19 @@ int page_petition_decision_post(struct req *r)
 	return rc;
 }
 
-/* GET /petitions/{}/signatures.csv — coordinators only (routes.c); logged. */
-int page_petition_signatures_csv(struct req *r)
+int page_petition_signatures_send(struct req *r, const char *ext, const char *type, page_signatures_fn make)
 {
 	long long id = page_id(r);
 	if (!id)
 		return resp_error(r, 404, "error_not_found");
 	struct vault *v = NULL;
-	struct err e = ERR_INIT;
-	struct buf csv;
-	buf_init(&csv, 0);
-	long long count = 0;
-	int rc;
-	if (vault_open(r->web->dir, &v, &e) ||
-	    petition_export_csv(r->hub->db, v, r->web->overrides, id, &csv, &count, &e)) {
-		vault_close(v);
-		vault_buf_wipe(&csv);
-		if (e.code == ERR_NOTFOUND)
-			return resp_error(r, 404, "error_not_found");
-		if (e.code == ERR_USAGE)
-			return resp_error(r, 410, "petition_error_purged");
-		fprintf(stderr, "asurif: exporting petition %lld: %s\n", id, e.msg);
-		return -1;
-	}
-	vault_close(v);
-	char detail[64];
-	snprintf(detail, sizeof(detail), "%lld signatures, csv, web", count);
-	audit(r, "export personal data", id, detail);
-	char cd[80];
-	snprintf(cd, sizeof(cd), "attachment; filename=\"petition-%lld-signatures.csv\"", id);
-	resp_header(r, "Content-Disposition", cd);
-	resp_header(r, "Cache-Control", "no-store");
-	rc = resp_text(r, 200, "text/csv; charset=utf-8", csv.data ? csv.data : "", csv.len);
-	vault_buf_wipe(&csv);
-	return rc;
-}
-
-/* GET /petitions/{}/signatures.pdf and .docx — the list to print or to edit, coordinators only
-   (routes.c), in the page's language; logged. */
-int page_petition_signatures_doc(struct req *r)
-{
-	long long id = page_id(r);
-	size_t n = strlen(r->path);
-	int docx = n > 5 && !strcmp(r->path + n - 5, ".docx");
-	if (!id)
-		return resp_error(r, 404, "error_not_found");
-	struct vault *v = NULL;
-	struct doc *d = NULL;
 	struct err e = ERR_INIT;
 	struct buf out;
 	buf_init(&out, 0);
 	long long count = 0;
 	int rc;
-	if (vault_open(r->web->dir, &v, &e) ||
-	    petition_export_doc(r->hub->db, v, r->web->overrides, id, r->lang, &d, &count, &e) ||
-	    (docx ? export_docx(d, &out, &e) : export_pdf(d, &out, &e))) {
+	if (vault_open(r->web->dir, &v, &e) || make(r, v, id, &out, &count, &e)) {
 		vault_close(v);
-		doc_free(d);
 		vault_buf_wipe(&out);
 		if (e.code == ERR_NOTFOUND)
 			return resp_error(r, 404, "error_not_found");
@@ -700,19 +656,53 @@ int page_petition_signatures_doc(struct req *r)
 		return -1;
 	}
 	vault_close(v);
-	doc_free(d);
 	char detail[64];
-	snprintf(detail, sizeof(detail), "%lld signatures, %s, web", count, docx ? "docx" : "pdf");
+	snprintf(detail, sizeof(detail), "%lld signatures, %s, web", count, ext);
 	audit(r, "export personal data", id, detail);
 	char cd[80];
-	snprintf(cd, sizeof(cd), "attachment; filename=\"petition-%lld-signatures.%s\"", id, docx ? "docx" : "pdf");
+	snprintf(cd, sizeof(cd), "attachment; filename=\"petition-%lld-signatures.%s\"", id, ext);
 	resp_header(r, "Content-Disposition", cd);
 	resp_header(r, "Cache-Control", "no-store");
-	rc = resp_text(r, 200,
-	               docx ? "application/vnd.openxmlformats-officedocument.wordprocessingml.document" : "application/pdf",
-	               out.data ? out.data : "", out.len);
+	rc = resp_text(r, 200, type, out.data ? out.data : "", out.len);
 	vault_buf_wipe(&out);
 	return rc;
+}
+
+static int signatures_csv(struct req *r, struct vault *v, long long id, struct buf *out, long long *count,
+                          struct err *e)
+{
+	return petition_export_csv(r->hub->db, v, r->web->overrides, id, out, count, e);
+}
+
+/* GET /petitions/{}/signatures.csv — coordinators only (routes.c); logged. */
+int page_petition_signatures_csv(struct req *r)
+{
+	return page_petition_signatures_send(r, "csv", "text/csv; charset=utf-8", signatures_csv);
+}
+
+/* The list as a document to print (PDF) or to edit (DOCX), in the page's language. */
+static int signatures_doc(struct req *r, struct vault *v, long long id, struct buf *out, long long *count,
+                          struct err *e)
+{
+	size_t n = strlen(r->path);
+	int docx = n > 5 && !strcmp(r->path + n - 5, ".docx");
+	struct doc *d = NULL;
+	int ret = petition_export_doc(r->hub->db, v, r->web->overrides, id, r->lang, &d, count, e);
+	if (!ret)
+		ret = docx ? export_docx(d, out, e) : export_pdf(d, out, e);
+	doc_free(d);
+	return ret;
+}
+
+/* GET /petitions/{}/signatures.pdf and .docx — the list to print or to edit, coordinators only
+   (routes.c), in the page's language; logged. */
+int page_petition_signatures_doc(struct req *r)
+{
+	size_t n = strlen(r->path);
+	if (n > 5 && !strcmp(r->path + n - 5, ".docx"))
+		return page_petition_signatures_send(
+		    r, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", signatures_doc);
+	return page_petition_signatures_send(r, "pdf", "application/pdf", signatures_doc);
 }
 
 /* ---- every petition ---- */

@@ -35,40 +35,17 @@ static void audit(struct req *r, const char *action, long long id, const char *d
 
 /* ---- downloading the list as XLSX ---- */
 
+static int signatures_xlsx(struct req *r, struct vault *v, long long id, struct buf *out, long long *count,
+                           struct err *e)
+{
+	return petition_export_xlsx(r->hub->db, v, r->web->overrides, id, r->lang, out, count, e);
+}
+
 /* GET /petitions/{}/signatures.xlsx — coordinators only (routes.c); logged. */
 int page_petition_signatures_xlsx(struct req *r)
 {
-	long long id = page_id(r);
-	if (!id)
-		return resp_error(r, 404, "error_not_found");
-	struct vault *v = NULL;
-	struct err e = ERR_INIT;
-	struct buf xlsx;
-	buf_init(&xlsx, 0);
-	long long count = 0;
-	if (vault_open(r->web->dir, &v, &e) ||
-	    petition_export_xlsx(r->hub->db, v, r->web->overrides, id, r->lang, &xlsx, &count, &e)) {
-		vault_close(v);
-		vault_buf_wipe(&xlsx);
-		if (e.code == ERR_NOTFOUND)
-			return resp_error(r, 404, "error_not_found");
-		if (e.code == ERR_USAGE)
-			return resp_error(r, 410, "petition_error_purged");
-		fprintf(stderr, "asurif: exporting petition %lld: %s\n", id, e.msg);
-		return -1;
-	}
-	vault_close(v);
-	char detail[64];
-	snprintf(detail, sizeof(detail), "%lld signatures, xlsx, web", count);
-	audit(r, "export personal data", id, detail);
-	char cd[80];
-	snprintf(cd, sizeof(cd), "attachment; filename=\"petition-%lld-signatures.xlsx\"", id);
-	resp_header(r, "Content-Disposition", cd);
-	resp_header(r, "Cache-Control", "no-store");
-	int rc = resp_text(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	                   xlsx.data ? xlsx.data : "", xlsx.len);
-	vault_buf_wipe(&xlsx);
-	return rc;
+	return page_petition_signatures_send(r, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	                                     signatures_xlsx);
 }
 
 /* ---- importing a file ---- */

@@ -155,15 +155,23 @@ int page_report(struct req *r)
 	return render_page(r, bad_year ? 400 : 200, "report", "report_title", ctx);
 }
 
-int page_report_csv(struct req *r)
+/* The report a download asks for, by the filters of its query; a bad year is answered with a 400
+   page. 0 with *rep set, or what the answer returned. */
+static int download_report(struct req *r, json_t **rep)
 {
 	struct report_filter f;
 	int bad_year;
 	filters(r, &f, &bad_year);
+	*rep = NULL;
 	if (bad_year)
 		return resp_error(r, 400, "report_error_year");
-	json_t *rep = NULL;
-	int rc = build(r, &f, &rep);
+	return build(r, &f, rep);
+}
+
+int page_report_csv(struct req *r)
+{
+	json_t *rep;
+	int rc = download_report(r, &rep);
 	if (rc || !rep)
 		return rc;
 	struct buf csv = BUF_INIT;
@@ -180,13 +188,8 @@ int page_report_csv(struct req *r)
 
 int page_report_pdf(struct req *r)
 {
-	struct report_filter f;
-	int bad_year;
-	filters(r, &f, &bad_year);
-	if (bad_year)
-		return resp_error(r, 400, "report_error_year");
-	json_t *rep = NULL;
-	int rc = build(r, &f, &rep);
+	json_t *rep;
+	int rc = download_report(r, &rep);
 	if (rc || !rep)
 		return rc;
 	struct doc *d = report_doc(rep, r->web->i18n, doc_lang(r));

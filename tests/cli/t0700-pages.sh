@@ -33,21 +33,9 @@ dahir=$(sqlite3 ws/asurif.db "SELECT id FROM documents WHERE ext_id = 'dahir'")
 commune=$(sqlite3 ws/asurif.db "SELECT id FROM documents WHERE ext_id = 'commune'")
 check "the test documents are in" '[ -n "$law" ] && [ -n "$cite" ] && [ -n "$xss" ]'
 
-port=$(( 20000 + ($$ + 7) % 20000 ))
-while curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do port=$((port + 1)); done
-base="http://127.0.0.1:$port"
-"$ASURIF" serve --listen "127.0.0.1:$port" >server.out 2>server.err &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-i=0
-until curl -sf "$base/healthz" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
-
-csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$1" | head -n 1; }
-signin() {
-	curl -s -c "$1" -b "$1" -o signin.html "$base/signin"
-	curl -s -c "$1" -b "$1" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$(csrf_of signin.html)" \
-		--data-urlencode "login=$2" --data-urlencode "password=$3" "$base/signin"
-}
+web_start 7 server
+base=$web_base
+server=$web_pid
 # code JAR PATH [curl options...]: the HTTP status of a GET (the page kept in ./page.html)
 code() {
 	j=$1

@@ -88,20 +88,9 @@ pdftotext -layout lo/list.pdf lo/list.txt 2>/dev/null
 check "and shows the columns and rows in order" 'in_order "$(grep -m 1 Prénom lo/list.txt)" Prénom Nom CIN Adresse Signature && in_order "$(grep -m 1 Zoubida lo/list.txt)" Zoubida Ouhammou AB100001 && [ "$(grep -cE "(AB1|CD2|GH4|JK5)0000[0-9]" lo/list.txt)" = 4 ]'
 
 # ---- the web ----
-port=$((20000 + ($$ + 40) % 20000))
-while curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do port=$((port + 1)); done
-base="http://127.0.0.1:$port"
-"$ASURIF" serve --listen "127.0.0.1:$port" >server.out 2>server.err &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-i=0
-until curl -sf "$base/healthz" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
-csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$1" | head -n 1; }
-signin() {
-	curl -s -c "$1" -b "$1" -o signin.html "$base/signin"
-	curl -s -c "$1" -b "$1" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$(csrf_of signin.html)" \
-		--data-urlencode "login=$2" --data-urlencode "password=$3" "$base/signin"
-}
+web_start 40 server
+base=$web_base
+server=$web_pid
 check "the coordinator signs in" '[ "$(signin cjar coord "coordinator password 1")" = 303 ]'
 check "the member signs in" '[ "$(signin mjar member "member password 1")" = 303 ]'
 curl -s -b cjar -o page.html "$base/petitions/$pid"

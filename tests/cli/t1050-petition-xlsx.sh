@@ -183,22 +183,11 @@ rm -f big.xlsx
 # ---- the web ----
 printf 'coordinator password 1\n' | asurif user add coord --role coordinator >/dev/null
 printf 'member password 1\n' | asurif user add member --role member >/dev/null
-port=$((20000 + ($$ + 51) % 20000))
-while curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do port=$((port + 1)); done
-base="http://127.0.0.1:$port"
-"$ASURIF" serve --listen "127.0.0.1:$port" >server.out 2>server.err &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-i=0
-until curl -sf "$base/healthz" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
-csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$1" | head -n 1; }
-signin() { # signin JAR LOGIN PASSWORD
-	curl -s -c "$1" -b "$1" -o signin.html "$base/signin"
-	curl -s -c "$1" -b "$1" -o /dev/null --data-urlencode "csrf=$(csrf_of signin.html)" -d "login=$2" \
-		--data-urlencode "password=$3" "$base/signin"
-}
-signin cjar coord "coordinator password 1"
-signin mjar member "member password 1"
+web_start 51 server
+base=$web_base
+server=$web_pid
+signin cjar coord "coordinator password 1" >/dev/null
+signin mjar member "member password 1" >/dev/null
 pweb=$(new_petition "Sur le web")
 curl -s -b cjar -c cjar -o page.html "$base/petitions/$pweb"
 check "the petition page links the workbook and has the import form" 'grep -q "/petitions/$pweb/signatures.xlsx" page.html && grep -q "action=\"/petitions/$pweb/import\"" page.html && grep -q "enctype=\"multipart/form-data\"" page.html'

@@ -107,20 +107,9 @@ check "the petition in Word" 'unzip -l parts/01-petition.docx | grep -q word/doc
 check "the list as CSV in the official column order" 'head -n 1 parts/04-signatures.csv | grep -q "first_name,last_name,cin,address,commune_code,signature" && [ "$(wc -l <parts/04-signatures.csv)" -eq 4 ]'
 
 # ---- the web: coordinators only ----
-port=$((20000 + ($$ + 70) % 20000))
-while curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do port=$((port + 1)); done
-base="http://127.0.0.1:$port"
-"$ASURIF" serve --listen "127.0.0.1:$port" >server.out 2>server.err &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-i=0
-until curl -sf "$base/healthz" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
-csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$1" | head -n 1; }
-signin() {
-	curl -s -c "$1" -b "$1" -o signin.html "$base/signin"
-	curl -s -c "$1" -b "$1" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$(csrf_of signin.html)" \
-		--data-urlencode "login=$2" --data-urlencode "password=$3" "$base/signin"
-}
+web_start 70 server
+base=$web_base
+server=$web_pid
 code() { curl -s -b "$1" -o "$3" -D headers.txt -w '%{http_code}' "$base$2"; }
 check "three people signed in" '[ "$(signin coord.jar coord "coord password 1")" = 303 ] && [ "$(signin member.jar member "member password 1")" = 303 ] && [ "$(signin viewer.jar viewer "viewer password 1")" = 303 ]'
 check "the petition page links to the dossier, for a coordinator" 'curl -s -b coord.jar "$base/petitions/$pid" | grep -q "/petitions/$pid/dossier.zip"'

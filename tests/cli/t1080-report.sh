@@ -98,17 +98,10 @@ expect_ok "--help" asurif report --help
 check "explains the options" 'grep -q -- "--year" out && grep -q -- "--csv" out'
 
 # ---- the page ----
-port=$((20000 + ($$ + 80) % 20000))
-while curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do port=$((port + 1)); done
-base="http://127.0.0.1:$port"
-"$ASURIF" serve --listen "127.0.0.1:$port" >server.out 2>server.err &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-i=0
-until curl -sf "$base/healthz" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
-csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$1" | head -n 1; }
-curl -s -c jar -b jar -o signin.html "$base/signin"
-curl -s -c jar -b jar -o /dev/null --data-urlencode "csrf=$(csrf_of signin.html)" -d login=viewer --data-urlencode "password=viewer password 1" "$base/signin"
+web_start 80 server
+base=$web_base
+server=$web_pid
+signin jar viewer "viewer password 1" >/dev/null
 check "nobody signed in: sent to sign in" '[ "$(curl -s -o /dev/null -w "%{http_code}" "$base/report")" = 303 ]'
 check "a viewer reads the report" '[ "$(curl -s -b jar -o page.html -w "%{http_code}" "$base/report")" = 200 ] && grep -q "report-table" page.html && grep -q "تقرير الشبكة" page.html'
 check "its tables hold the counts" 'grep -q "<tr><td><bdi>مقبولة</bdi></td><td><bdi>1</bdi></td></tr>" page.html && grep -q "<tr><td><bdi>وطني</bdi></td><td><bdi>1</bdi></td></tr>" page.html && grep -q "قُبلت 50% من العرائض التي تلقت جوابا: 1 من أصل 2" page.html'

@@ -107,19 +107,10 @@ jq_check "not set up" '.ok == false and .service.state == "not_set_up"' out
 asurif ai config --base-url "$url" --chat-model chat --embed-model embed >/dev/null
 printf 'correct horse battery\n' | asurif user add admin --role admin --name "Amina" >/dev/null
 printf 'member password 1\n' | asurif user add member --role member >/dev/null
-port=$((20000 + ($$ + 1100) % 20000))
-while curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do port=$((port + 1)); done
-base="http://127.0.0.1:$port"
-ASURIF_AI_KEY="$KEY" "$ASURIF" serve --listen "127.0.0.1:$port" >web.out 2>web.err &
-web_server=$!
-i=0
-until curl -sf "$base/healthz" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
-csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$1" | head -n 1; }
-signin() {
-	curl -s -c "$1" -b "$1" -o signin.html "$base/signin"
-	curl -s -c "$1" -b "$1" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$(csrf_of signin.html)" \
-		--data-urlencode "login=$2" --data-urlencode "password=$3" "$base/signin"
-}
+web_start 1100 web ASURIF_AI_KEY="$KEY"
+web_server=$web_pid
+trap 'kill $ai_server 2>/dev/null; [ -n "$web_server" ] && kill $web_server 2>/dev/null; wait 2>/dev/null' EXIT
+base=$web_base
 check "the administrator signs in" '[ "$(signin jar admin "correct horse battery")" = 303 ]'
 check "the member signs in" '[ "$(signin jarm member "member password 1")" = 303 ]'
 check "members cannot open the page" '[ "$(curl -s -b jarm -o /dev/null -w "%{http_code}" "$base/admin/ai")" = 403 ]'
