@@ -40,8 +40,10 @@ void export_release(void)
 {
 	if (!__atomic_load_n(&pdf_initialised, __ATOMIC_ACQUIRE))
 		return;
+	/* This thread's font map, then fontconfig's configuration. Not cairo's static caches
+	   (cairo_debug_reset_static_data): that asserts no font is referenced any more, which
+	   pango does not promise right after the last layout is gone, and it aborted at exit. */
 	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
 	FcFini();
 }
 
