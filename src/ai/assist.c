@@ -91,7 +91,7 @@ int assist_output_json(sqlite3 *db, long long id, json_t **out, struct err *e)
 	json_t *output = !strcmp(db_text(st, 1), "barriers") ? json_loads(text, 0, NULL) : NULL;
 	json_object_set_new(o, "output", output ? output : json_string(text));
 	json_t *messages = json_is_object(prompt) ? json_object_get(prompt, "messages") : prompt;
-	json_object_set(o, "prompt", messages ? messages : json_array());
+	json_object_set_new(o, "prompt", messages ? json_incref(messages) : json_array());
 	const char *keys[] = {"field", "lang", "question"};
 	for (size_t i = 0; i < 3; i++)
 		if (json_is_object(prompt) && json_object_get(prompt, keys[i]))

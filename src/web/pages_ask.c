@@ -290,7 +290,7 @@ static json_t *output_ctx(struct req *r, json_t *o)
 		}
 		if (st)
 			sqlite3_finalize(st);
-		json_object_set(x, "proposals", props ? props : json_array());
+		json_object_set_new(x, "proposals", props ? json_incref(props) : json_array());
 		json_object_set(x, "rejected_items", json_object_get(json_object_get(x, "output"), "rejected"));
 		json_object_del(x, "output");
 	}
