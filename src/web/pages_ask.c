@@ -84,6 +84,8 @@ static void answer_ctx(json_t *ctx, const struct ask_answer *a)
 	json_object_set_new(ctx, "sources", sources);
 	if (json_array_size(flagged))
 		json_object_set_new(ctx, "flagged", flagged);
+	else
+		json_decref(flagged);
 	json_object_set_new(ctx, "unsupported", json_boolean(!a->supported));
 	json_object_set_new(ctx, "model", json_string(a->model));
 	if (a->output_id)
