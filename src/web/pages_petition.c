@@ -680,28 +680,38 @@ int page_petition_signatures_csv(struct req *r)
 	return page_petition_signatures_send(r, "csv", "text/csv; charset=utf-8", signatures_csv);
 }
 
-/* The list as a document to print (PDF) or to edit (DOCX), in the page's language. */
+/* The path's extension: "pdf", "docx" or "odt". */
+static const char *signatures_ext(const struct req *r)
+{
+	const char *dot = strrchr(r->path, '.');
+	return dot ? dot + 1 : "";
+}
+
+/* The list as a document to print (PDF) or to edit (DOCX, ODT), in the page's language. */
 static int signatures_doc(struct req *r, struct vault *v, long long id, struct buf *out, long long *count,
                           struct err *e)
 {
-	size_t n = strlen(r->path);
-	int docx = n > 5 && !strcmp(r->path + n - 5, ".docx");
+	const char *ext = signatures_ext(r);
 	struct doc *d = NULL;
 	int ret = petition_export_doc(r->hub->db, v, r->web->overrides, id, r->lang, &d, count, e);
 	if (!ret)
-		ret = docx ? export_docx(d, out, e) : export_pdf(d, out, e);
+		ret = !strcmp(ext, "docx") ? export_docx(d, out, e)
+		      : !strcmp(ext, "odt") ? export_odt(d, out, e)
+		                            : export_pdf(d, out, e);
 	doc_free(d);
 	return ret;
 }
 
-/* GET /petitions/{}/signatures.pdf and .docx — the list to print or to edit, coordinators only
-   (routes.c), in the page's language; logged. */
+/* GET /petitions/{}/signatures.pdf, .docx and .odt — the list to print or to edit, coordinators
+   only (routes.c), in the page's language; logged. */
 int page_petition_signatures_doc(struct req *r)
 {
-	size_t n = strlen(r->path);
-	if (n > 5 && !strcmp(r->path + n - 5, ".docx"))
+	const char *ext = signatures_ext(r);
+	if (!strcmp(ext, "docx"))
 		return page_petition_signatures_send(
 		    r, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", signatures_doc);
+	if (!strcmp(ext, "odt"))
+		return page_petition_signatures_send(r, "odt", "application/vnd.oasis.opendocument.text", signatures_doc);
 	return page_petition_signatures_send(r, "pdf", "application/pdf", signatures_doc);
 }
 

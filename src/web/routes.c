@@ -96,6 +96,7 @@ const struct route routes[] = {
 	{"POST", "/petitions/{}/entry", page_petition_entry_post, ROLE_MEMBER, ROUTE_FORM, KB(16), "saving one row of a paper sheet (logged, without its content)"},
 	{"GET", "/petitions/{}/signatures.pdf", page_petition_signatures_doc, ROLE_COORDINATOR, 0, 0, "the signature list to print (personal data, logged)"},
 	{"GET", "/petitions/{}/signatures.docx", page_petition_signatures_doc, ROLE_COORDINATOR, 0, 0, "the signature list to edit (personal data, logged)"},
+	{"GET", "/petitions/{}/signatures.odt", page_petition_signatures_doc, ROLE_COORDINATOR, 0, 0, "the signature list to edit, OpenDocument (personal data, logged)"},
 	/* signing a petition (public) */
 	{"GET", "/p/{}", page_sign, ROLE_NONE, ROUTE_OPEN, 0, "a petition's signing page, for anyone"},
 	{"POST", "/p/{}", page_sign_post, ROLE_NONE, ROUTE_OPEN | ROUTE_FORM, KB(16), "signing a petition (throttled per address)"},
