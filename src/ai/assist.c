@@ -381,8 +381,10 @@ char *assist_extractive_summary(struct hub *h, const char *text, int n)
 	return central(h, text, LANG_NONE, n);
 }
 
-/* The document's passages as one text, each on its own lines. */
-static char *doc_text(struct hub *h, long long doc_id, struct doc_info *d, struct err *e)
+/* The document's passages as one text, each on its own lines; with_headings puts each new
+   heading on a line before its passages (for the model: a heading has no full stop, so the
+   sentence splitter would join it to the sentence after it). */
+static char *doc_text(struct hub *h, long long doc_id, int with_headings, struct doc_info *d, struct err *e)
 {
 	if (hub_doc(h, doc_id, d, e))
 		return NULL;
@@ -394,7 +396,7 @@ static char *doc_text(struct hub *h, long long doc_id, struct doc_info *d, struc
 	struct buf b = {0};
 	buf_append(&b, "", 0);
 	for (size_t i = 0; i < pl.n; i++) {
-		if (pl.v[i].heading && *pl.v[i].heading && (!i || !pl.v[i - 1].heading ||
+		if (with_headings && pl.v[i].heading && *pl.v[i].heading && (!i || !pl.v[i - 1].heading ||
 		                                             strcmp(pl.v[i].heading, pl.v[i - 1].heading)))
 			buf_appendf(&b, "%s\n", pl.v[i].heading);
 		buf_appendf(&b, "%s\n\n", pl.v[i].text);
@@ -408,7 +410,7 @@ int assist_summary(struct hub *h, const struct ai_config *c, long long doc_id, c
 {
 	memset(r, 0, sizeof(*r));
 	struct doc_info d = {0};
-	char *text = doc_text(h, doc_id, &d, e);
+	char *text = doc_text(h, doc_id, ai_can_chat(c), &d, e);
 	if (!text)
 		return e->code ? e->code : ERR_NOTFOUND;
 	enum text_lang latin = text_lang_parse(d.lang);
