@@ -49,12 +49,6 @@ static int open_ws(const struct args *a, int needed, struct petition_cli *c)
 	return 0;
 }
 
-static const char *who(void)
-{
-	const char *user = getenv("USER");
-	return user && *user ? user : "command line";
-}
-
 /* ---- text output ---- */
 
 static void print_value(json_t *f)
@@ -276,15 +270,6 @@ fail:
 	return cli_error(&e);
 }
 
-/* The person running the command as a user of the workspace, when there is one by that login. */
-static const struct user *audit_user(sqlite3 *db, struct user *u)
-{
-	const char *user = getenv("USER");
-	if (user && *user && !account_user_find(db, user, u, NULL))
-		return u;
-	return NULL;
-}
-
 static int rules_override(const struct args *a, char **argv)
 {
 	int n_args = a->argc - a->rest;
@@ -305,14 +290,13 @@ static int rules_override(const struct args *a, char **argv)
 		return r;
 	struct err e = ERR_INIT;
 	char *stored = NULL;
-	if ((r = rules_override_set(c.h->db, c.overrides, rule, figure, value, note, who(), &stored, &e))) {
+	if ((r = rules_override_set(c.h->db, c.overrides, rule, figure, value, note, cli_who(), &stored, &e))) {
 		close_ws(&c);
 		return cli_error(&e);
 	}
-	struct user u;
 	char *target = xasprintf("%s %s", rule, figure);
-	char *detail = xasprintf("%s; note: %s; by %s", stored, note, who());
-	account_audit(c.h->db, audit_user(c.h->db, &u), "command line", "rule-override", target, detail);
+	char *detail = xasprintf("%s; note: %s", stored, note);
+	cli_audit(c.h->db, "rule-override", target, detail);
 	if (a->json)
 		cli_print_json(
 		    json_pack("{s:s, s:s, s:s, s:s}", "rule", rule, "figure", figure, "value", stored, "note", note));
@@ -340,14 +324,13 @@ static int rules_reset(const struct args *a, char **argv)
 		return r;
 	struct err e = ERR_INIT;
 	const char *note = cli_opt(a, OPT_NOTE);
-	if ((r = rules_override_clear(c.h->db, c.overrides, rule, figure, note, who(), &e))) {
+	if ((r = rules_override_clear(c.h->db, c.overrides, rule, figure, note, cli_who(), &e))) {
 		close_ws(&c);
 		return cli_error(&e);
 	}
-	struct user u;
 	char *target = xasprintf("%s %s", rule, figure);
-	char *detail = xasprintf("back to the rule data; note: %s; by %s", note && *note ? note : "reset", who());
-	account_audit(c.h->db, audit_user(c.h->db, &u), "command line", "rule-reset", target, detail);
+	char *detail = xasprintf("back to the rule data; note: %s", note && *note ? note : "reset");
+	cli_audit(c.h->db, "rule-reset", target, detail);
 	if (a->json)
 		cli_print_json(json_pack("{s:s, s:s, s:b}", "rule", rule, "figure", figure, "reset", 1));
 	else

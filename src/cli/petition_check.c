@@ -48,23 +48,12 @@ static long long petition_arg(const struct args *a, char **argv, const char *sub
 	return id;
 }
 
-static const char *who(void)
-{
-	const char *user = getenv("USER");
-	return user && *user ? user : "command line";
-}
-
-/* The activity log entry of a change made from the command line. */
+/* The activity log entry of a change to petition id made from the command line. */
 static void audit(sqlite3 *db, const char *action, long long id, const char *detail)
 {
-	struct user u;
-	const char *login = getenv("USER");
-	const struct user *by = login && *login && !account_user_find(db, login, &u, NULL) ? &u : NULL;
 	char target[40];
 	snprintf(target, sizeof(target), "petition %lld", id);
-	char *d = xasprintf("%s; by %s", detail, who());
-	account_audit(db, by, "command line", action, target, d);
-	free(d);
+	cli_audit(db, action, target, detail);
 }
 
 static const char *str(json_t *o, const char *key)
